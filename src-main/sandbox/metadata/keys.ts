@@ -1,0 +1,136 @@
+import { errors } from '../http/errors'
+import { KEY_COLUMN_TYPES, type TableModel } from '../schema/model'
+import type { KeyStatus } from '../schema/types'
+import type { SandboxState } from '../state'
+
+/** Reference §2.3: at most 10 keys per table and 16 columns per key. */
+const MAX_KEYS = 10
+const MAX_KEY_COLUMNS = 16
+
+export interface NewKey {
+  SchemaName?: unknown
+  KeyAttributes?: unknown
+  DisplayName?: unknown
+}
+
+/**
+ * POST EntityDefinitions(…)/Keys (reference §2.5): the key is stored as Pending and its index
+ * job runs after the sandbox's activation delay — Active if the existing rows are unique,
+ * Failed if they hold duplicates (§2.4).
+ */
+export function createKey(state: SandboxState, table: TableModel, body: NewKey): string {
+  const schemaName = body.SchemaName
+  const columns = body.KeyAttributes
+  if (typeof schemaName !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,99}$/.test(schemaName)) {
+    throw errors.badRequest(
+      'SchemaName is required: letters, digits and underscores, starting with a letter.',
+      '0x80048d19'
+    )
+  }
+  if (
+    !Array.isArray(columns) ||
+    columns.length === 0 ||
+    !columns.every((c) => typeof c === 'string')
+  ) {
+    throw errors.badRequest(
+      'KeyAttributes must list the logical names of the key columns.',
+      '0x80048d19'
+    )
+  }
+  if (columns.length > MAX_KEY_COLUMNS) {
+    throw errors.badRequest(
+      `A key can have at most ${MAX_KEY_COLUMNS} columns; ${columns.length} were given.`,
+      '0x80048d19'
+    )
+  }
+  if (table.keys.length >= MAX_KEYS) {
+    throw errors.badRequest(
+      `Table '${table.logicalName}' already has the maximum of ${MAX_KEYS} alternate keys.`,
+      '0x80048d19'
+    )
+  }
+  for (const name of columns as string[]) {
+    const column = table.columnsByName.get(name)
+    if (!column)
+      throw errors.badRequest(
+        `Column '${name}' does not exist on table '${table.logicalName}'.`,
+        '0x80048d19'
+      )
+    if (!KEY_COLUMN_TYPES.has(column.type) || column.isSystem) {
+      throw errors.badRequest(
+        `Column '${name}' is of type ${column.type}; alternate keys accept Decimal, Whole Number, Single line of text, Date Time, Lookup and Choice columns.`,
+        '0x80048d19'
+      )
+    }
+  }
+  const logicalName = schemaName.toLowerCase()
+  if (table.keys.some((k) => k.logicalName === logicalName))
+    throw errors.keyNameExists(schemaName, table.logicalName)
+  const sorted = [...(columns as string[])].sort().join(',')
+  if (table.keys.some((k) => [...k.columns].sort().join(',') === sorted))
+    throw errors.keyColumnsExist()
+  const displayName = labelText(body.DisplayName) ?? schemaName
+  const dueAt = state.clock.now() + state.keyActivationDelayMs
+  const updated = state.catalog.updateTable(table.logicalName, (def) => {
+    def.keys = [
+      ...(def.keys ?? []),
+      {
+        schemaName,
+        logicalName,
+        displayName,
+        columns: columns as string[],
+        status: 'Pending',
+        dueAt
+      }
+    ]
+  })
+  const key = updated.keys.find((k) => k.logicalName === logicalName)!
+  runKeyJobs(state)
+  return key.metadataId
+}
+
+function labelText(label: unknown): string | undefined {
+  const localized = (label as { LocalizedLabels?: { Label?: unknown }[] } | undefined)
+    ?.LocalizedLabels
+  const text = localized?.[0]?.Label
+  return typeof text === 'string' && text ? text : undefined
+}
+
+export function deleteKey(state: SandboxState, table: TableModel, logicalName: string): void {
+  const key = table.keys.find((k) => k.logicalName === logicalName)!
+  state.catalog.store(table.logicalName).dropKeyIndex(key)
+  state.catalog.updateTable(table.logicalName, (def) => {
+    def.keys = (def.keys ?? []).filter(
+      (k) => (k.logicalName ?? k.schemaName.toLowerCase()) !== logicalName
+    )
+  })
+}
+
+/**
+ * Moves keys along Pending → InProgress → Active/Failed as the sandbox clock passes their due
+ * time. Called at the start of every request, so no timer keeps the process alive.
+ */
+export function runKeyJobs(state: SandboxState): void {
+  const now = state.clock.now()
+  for (const table of state.catalog.tables()) {
+    for (const key of table.keys) {
+      if (key.status !== 'Pending' && key.status !== 'InProgress') continue
+      const due = key.dueAt ?? 0
+      let status: KeyStatus = key.status
+      if (now >= due) {
+        status = state.catalog.store(table.logicalName).hasDuplicates(key.columns)
+          ? 'Failed'
+          : 'Active'
+      } else if (now >= due - state.keyActivationDelayMs / 2) {
+        status = 'InProgress'
+      }
+      if (status === key.status) continue
+      state.catalog.updateTable(table.logicalName, (def) => {
+        const stored = def.keys?.find(
+          (k) => (k.logicalName ?? k.schemaName.toLowerCase()) === key.logicalName
+        )
+        if (stored) stored.status = status
+      })
+    }
+  }
+}

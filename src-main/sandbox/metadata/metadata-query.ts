@@ -39,7 +39,8 @@ export function metadataResolver(
       if (!sample) return { kind: 'string', edmType: 'Edm.String', get }
       const value = get(sample)
       if (value === undefined) return undefined
-      const enumType = path.length === 1 ? ENUM_TYPES[path[0]!] : undefined
+      const enumType =
+        path.length === 1 && Object.hasOwn(ENUM_TYPES, path[0]!) ? ENUM_TYPES[path[0]!] : undefined
       if (enumType) return { kind: 'enum', edmType: enumType, enumType, get }
       if (typeof value === 'boolean') return { kind: 'boolean', edmType: 'Edm.Boolean', get }
       if (typeof value === 'number') return { kind: 'integer', edmType: 'Edm.Int32', get }
@@ -59,7 +60,7 @@ export function selectProperties(
   const names = parseSelect(selectText)
   const sample = objects[0]
   for (const name of names) {
-    if (sample && !(name in sample)) throw errors.unknownProperty(typeName, name)
+    if (sample && !Object.hasOwn(sample, name)) throw errors.unknownProperty(typeName, name)
   }
   return objects.map((o) => {
     const out: MetadataObject = {}
@@ -98,7 +99,8 @@ export function expandObjects(
   if (expandText === null || expandText === undefined) return objects
   const items = parseExpand(expandText)
   for (const item of items) {
-    if (!sources[item.property]) throw errors.unknownProperty(parentType, item.property)
+    if (!Object.hasOwn(sources, item.property))
+      throw errors.unknownProperty(parentType, item.property)
   }
   return objects.map((parent) => {
     const out = { ...parent }

@@ -114,7 +114,8 @@ export function sdkMessageFilters(ctx: RequestContext): ApiResponse {
       if (path.length === 2 && path[0] === 'sdkmessageid' && path[1] === 'name') {
         return { kind: 'string', edmType: 'Edm.String', get: (row) => row.message }
       }
-      if (path.length === 1 && (path[0] === 'message' || !(path[0]! in rows[0]!))) return undefined
+      if (path.length === 1 && (path[0] === 'message' || !Object.hasOwn(rows[0]!, path[0]!)))
+        return undefined
       return base.resolve(path) as ReturnType<PropertyResolver<MessageFilter>['resolve']>
     }
   }

@@ -85,7 +85,8 @@ export function filterObjects(
 export interface ExpandSource {
   /** Navigation property name → objects related to the parent, with their type name. */
   [navigation: string]:
-    ((parent: MetadataObject) => { typeName: string; items: MetadataObject[] }) | undefined
+    | ((parent: MetadataObject) => { typeName: string; items: MetadataObject[]; single?: boolean })
+    | undefined
 }
 
 /** $expand=Attributes(…),Keys(…) with nested $select and $filter (reference §2.5, §8.6). */
@@ -113,7 +114,8 @@ export function expandObjects(
         aliases
       )
       list = selectProperties(list, item.options.get('$select'), related.typeName)
-      out[item.property] = list
+      // Single-valued navigation (OptionSet) expands to an object, collections to an array.
+      out[item.property] = related.single ? (list[0] ?? null) : list
     }
     return out
   })

@@ -159,7 +159,8 @@ function optionSetSource(table: TableModel) {
     const column = table.columns.find((c: ColumnModel) => c.metadataId === parent['MetadataId'])
     return {
       typeName: 'OptionSetMetadata',
-      items: column?.options ? [optionSetDefinition(table, column)] : []
+      items: column?.options ? [optionSetDefinition(table, column)] : [],
+      single: true
     }
   }
 }

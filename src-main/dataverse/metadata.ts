@@ -1,0 +1,266 @@
+import type {
+  ColumnInfo,
+  ColumnType,
+  KeyIndexStatus,
+  KeyInfo,
+  OptionInfo,
+  TableDetails,
+  TableInfo
+} from '../../src-shared/model/metadata'
+import { ProtocolError } from './errors'
+import { readCollection, readJson } from './odata-json'
+import type { Transport } from './transport'
+
+const TABLE_SELECT =
+  'LogicalName,SchemaName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,ChangeTrackingEnabled,CanChangeTrackingBeEnabled,IsCustomEntity,DisplayName'
+const KEY_SELECT = 'LogicalName,SchemaName,KeyAttributes,EntityKeyIndexStatus,DisplayName'
+const COLUMN_SELECT =
+  'LogicalName,AttributeType,IsPrimaryId,IsPrimaryName,IsValidForCreate,IsValidForUpdate,IsValidForRead,RequiredLevel,DisplayName'
+
+type Json = Record<string, unknown>
+
+const labelOf = (label: unknown, fallback: string): string => {
+  const text = (label as { UserLocalizedLabel?: { Label?: unknown } } | null)?.UserLocalizedLabel
+    ?.Label
+  return typeof text === 'string' && text ? text : fallback
+}
+const str = (v: unknown, what: string): string => {
+  if (typeof v !== 'string') throw new ProtocolError(`Table metadata is missing ${what}.`)
+  return v
+}
+
+function toKey(k: Json): KeyInfo {
+  const status = String(k['EntityKeyIndexStatus'] ?? 'Pending') as KeyIndexStatus
+  return {
+    logicalName: str(k['LogicalName'], 'a key LogicalName'),
+    schemaName: String(k['SchemaName'] ?? k['LogicalName']),
+    displayName: labelOf(k['DisplayName'], String(k['SchemaName'] ?? k['LogicalName'])),
+    columns: Array.isArray(k['KeyAttributes']) ? (k['KeyAttributes'] as unknown[]).map(String) : [],
+    status: ['Pending', 'InProgress', 'Active', 'Failed'].includes(status) ? status : 'Pending'
+  }
+}
+
+function toTable(t: Json): TableInfo {
+  const can = t['CanChangeTrackingBeEnabled'] as { Value?: unknown } | undefined
+  const logicalName = str(t['LogicalName'], 'LogicalName')
+  return {
+    logicalName,
+    schemaName: String(t['SchemaName'] ?? logicalName),
+    displayName: labelOf(t['DisplayName'], logicalName),
+    entitySetName: str(t['EntitySetName'], `the entity set name of ${logicalName}`),
+    primaryIdAttribute: str(t['PrimaryIdAttribute'], `the primary id of ${logicalName}`),
+    primaryNameAttribute: String(t['PrimaryNameAttribute'] ?? ''),
+    changeTrackingEnabled: t['ChangeTrackingEnabled'] === true,
+    canChangeTrackingBeEnabled: can?.Value !== false,
+    isCustom: t['IsCustomEntity'] === true,
+    keys: Array.isArray(t['Keys']) ? (t['Keys'] as Json[]).map(toKey) : []
+  }
+}
+
+const KNOWN_TYPES = new Set<string>([
+  'Uniqueidentifier',
+  'String',
+  'Memo',
+  'Integer',
+  'BigInt',
+  'Decimal',
+  'Money',
+  'Double',
+  'Boolean',
+  'DateTime',
+  'Picklist',
+  'State',
+  'Status',
+  'Lookup',
+  'Customer',
+  'Owner',
+  'Virtual',
+  'EntityName'
+])
+
+function toColumn(a: Json): ColumnInfo {
+  const type = String(a['AttributeType'] ?? 'Other')
+  const logicalName = str(a['LogicalName'], 'a column LogicalName')
+  return {
+    logicalName,
+    displayName: labelOf(a['DisplayName'], logicalName),
+    type: (KNOWN_TYPES.has(type) ? type : 'Other') as ColumnType,
+    isPrimaryId: a['IsPrimaryId'] === true,
+    isPrimaryName: a['IsPrimaryName'] === true,
+    validForCreate: a['IsValidForCreate'] === true,
+    validForUpdate: a['IsValidForUpdate'] === true,
+    validForRead: a['IsValidForRead'] !== false,
+    requiredLevel: String((a['RequiredLevel'] as { Value?: unknown } | undefined)?.Value ?? 'None')
+  }
+}
+
+/**
+ * Table, column and key metadata (reference §8.6, §2.5), and the two metadata changes a sync
+ * needs: turning on change tracking (§1.1) and creating an alternate key (§2.5).
+ */
+export class MetadataClient {
+  constructor(private readonly transport: Transport) {}
+
+  async listTables(): Promise<TableInfo[]> {
+    const response = await this.transport.send({
+      method: 'GET',
+      url: `EntityDefinitions?$select=${TABLE_SELECT}&$expand=Keys($select=${KEY_SELECT})`
+    })
+    return readCollection(response, 'the table list')
+      .value.map(toTable)
+      .sort((a, b) => a.logicalName.localeCompare(b.logicalName))
+  }
+
+  async getTable(logicalName: string): Promise<TableDetails> {
+    const base = `EntityDefinitions(LogicalName='${encodeURIComponent(logicalName)}')`
+    const [table, columns, lookups, strings, picklists, states, statuses, dates] =
+      await Promise.all([
+        this.json(
+          `${base}?$select=${TABLE_SELECT}&$expand=Keys($select=${KEY_SELECT})`,
+          `table ${logicalName}`
+        ),
+        this.list(`${base}/Attributes?$select=${COLUMN_SELECT}`, `columns of ${logicalName}`),
+        this.list(
+          `${base}/Attributes/Microsoft.Dynamics.CRM.LookupAttributeMetadata?$select=LogicalName,Targets`,
+          'lookup targets'
+        ),
+        this.list(
+          `${base}/Attributes/Microsoft.Dynamics.CRM.StringAttributeMetadata?$select=LogicalName,MaxLength`,
+          'text lengths'
+        ),
+        this.list(
+          `${base}/Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet`,
+          'choices'
+        ),
+        this.list(
+          `${base}/Attributes/Microsoft.Dynamics.CRM.StateAttributeMetadata?$select=LogicalName&$expand=OptionSet`,
+          'states'
+        ),
+        this.list(
+          `${base}/Attributes/Microsoft.Dynamics.CRM.StatusAttributeMetadata?$select=LogicalName&$expand=OptionSet`,
+          'statuses'
+        ),
+        this.list(
+          `${base}/Attributes/Microsoft.Dynamics.CRM.DateTimeAttributeMetadata?$select=LogicalName,Format`,
+          'date formats'
+        )
+      ])
+    const byName = (rows: Json[]): Map<string, Json> =>
+      new Map(rows.map((r) => [String(r['LogicalName']), r]))
+    const targets = byName(lookups)
+    const lengths = byName(strings)
+    const options = byName([...picklists, ...states, ...statuses])
+    const formats = byName(dates)
+    const details = columns.map(toColumn).map((column): ColumnInfo => {
+      const t = targets.get(column.logicalName)?.['Targets']
+      const max = lengths.get(column.logicalName)?.['MaxLength']
+      const set = options.get(column.logicalName)?.['OptionSet']
+      const format = formats.get(column.logicalName)?.['Format']
+      return {
+        ...column,
+        ...(Array.isArray(t) ? { targets: t.map(String) } : {}),
+        ...(typeof max === 'number' ? { maxLength: max } : {}),
+        ...(set ? { options: optionsOf(set) } : {}),
+        ...(format === 'DateOnly' ? { dateOnly: true } : {})
+      }
+    })
+    return {
+      ...toTable(table),
+      columns: details.sort((a, b) => a.logicalName.localeCompare(b.logicalName))
+    }
+  }
+
+  async getKeys(logicalName: string): Promise<KeyInfo[]> {
+    return (
+      await this.list(
+        `EntityDefinitions(LogicalName='${encodeURIComponent(logicalName)}')/Keys?$select=${KEY_SELECT}`,
+        `keys of ${logicalName}`
+      )
+    ).map(toKey)
+  }
+
+  /**
+   * Turns change tracking on: the Web API updates a table definition with PUT of the whole
+   * EntityMetadata (reference §8.6), so the current definition is read first and sent back.
+   */
+  async enableChangeTracking(logicalName: string): Promise<void> {
+    const definition = await this.json(
+      `EntityDefinitions(LogicalName='${encodeURIComponent(logicalName)}')`,
+      `table ${logicalName}`
+    )
+    const id = str(definition['MetadataId'], 'MetadataId')
+    delete definition['@odata.context']
+    await this.transport.send({
+      method: 'PUT',
+      url: `EntityDefinitions(${id})`,
+      headers: { 'MSCRM.MergeLabels': 'true' },
+      body: JSON.stringify({ ...definition, ChangeTrackingEnabled: true })
+    })
+  }
+
+  /** Creates an alternate key (reference §2.5); it starts Pending while its index is built. */
+  async createKey(
+    logicalName: string,
+    key: { schemaName: string; displayName?: string; columns: string[] }
+  ): Promise<string | undefined> {
+    const response = await this.transport.send({
+      method: 'POST',
+      url: `EntityDefinitions(LogicalName='${encodeURIComponent(logicalName)}')/Keys`,
+      // Creating the same key twice fails with "name exists" rather than duplicating it.
+      idempotent: true,
+      body: JSON.stringify({
+        '@odata.type': 'Microsoft.Dynamics.CRM.EntityKeyMetadata',
+        SchemaName: key.schemaName,
+        KeyAttributes: key.columns,
+        DisplayName: {
+          '@odata.type': 'Microsoft.Dynamics.CRM.Label',
+          LocalizedLabels: [
+            {
+              '@odata.type': 'Microsoft.Dynamics.CRM.LocalizedLabel',
+              Label: key.displayName ?? key.schemaName,
+              LanguageCode: 1033
+            }
+          ]
+        }
+      })
+    })
+    const entityId = response.headers.get('odata-entityid') ?? ''
+    return /Keys\(([0-9a-fA-F-]{36})\)/.exec(entityId)?.[1]
+  }
+
+  async retentionDays(): Promise<number | undefined> {
+    const rows = await this.list(
+      'organizations?$select=expirechangetrackingindays',
+      'organization settings'
+    )
+    const days = rows[0]?.['expirechangetrackingindays']
+    return typeof days === 'number' ? days : undefined
+  }
+
+  async whoAmI(): Promise<{ userId: string; organizationId: string; businessUnitId: string }> {
+    const body = await this.json('WhoAmI', 'WhoAmI')
+    return {
+      userId: String(body['UserId']),
+      organizationId: String(body['OrganizationId']),
+      businessUnitId: String(body['BusinessUnitId'])
+    }
+  }
+
+  private async json(url: string, what: string): Promise<Json> {
+    return readJson<Json>(await this.transport.send({ method: 'GET', url }), what)
+  }
+
+  private async list(url: string, what: string): Promise<Json[]> {
+    return readCollection(await this.transport.send({ method: 'GET', url }), what).value
+  }
+}
+
+function optionsOf(set: unknown): OptionInfo[] {
+  const list = (set as { Options?: unknown } | null)?.Options
+  if (!Array.isArray(list)) return []
+  return (list as Json[]).map((o) => ({
+    value: Number(o['Value']),
+    label: labelOf(o['Label'], String(o['Value'])),
+    ...(typeof o['State'] === 'number' ? { state: o['State'] } : {})
+  }))
+}

@@ -1,0 +1,341 @@
+import { AdaptiveConcurrency } from './concurrency'
+import {
+  AuthenticationError,
+  CancelledError,
+  ChangeTrackingExpiredError,
+  DataverseError,
+  EXPIRED_VERSION_STAMP,
+  ProtocolError,
+  UnreachableError
+} from './errors'
+import { RequestMetrics } from './metrics'
+import type { TokenSource } from './token-source'
+
+export interface TransportOptions {
+  /** The environment URL, e.g. https://contoso.crm.dynamics.com (no /api/data). */
+  environmentUrl: string
+  tokens: TokenSource
+  apiVersion?: string
+  metrics?: RequestMetrics
+  /** Most requests in flight at once, whatever the server hints. */
+  maxParallelism?: number
+  /** Per attempt; a response slower than this is abandoned and retried. */
+  timeoutMs?: number
+  /** Attempts for 5xx and dropped connections (429s have their own budget). */
+  maxAttempts?: number
+  maxThrottleRetries?: number
+  baseDelayMs?: number
+  maxDelayMs?: number
+  random?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Reports waits and retries as they happen (progress lines, run journal). */
+  onEvent?: (event: TransportEvent) => void
+}
+
+export type TransportEvent =
+  | { kind: 'throttled'; waitMs: number; resource: string }
+  | { kind: 'retry'; attempt: number; reason: string; waitMs: number; resource: string }
+
+export interface HttpRequest {
+  method: string
+  /** Relative to the Web API root ("products?$select=name") or an absolute link it sent. */
+  url: string
+  headers?: Record<string, string>
+  body?: string
+  /** Whether sending it twice is harmless (GET, PATCH upsert, DELETE…). POST creates are not. */
+  idempotent?: boolean
+  signal?: AbortSignal
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Headers
+  text: string
+}
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504])
+
+/**
+ * The one way requests leave the product: bearer token, OData headers, parallelism gate,
+ * retries with backoff and jitter, Retry-After on 429, one token refresh on 401, metrics.
+ * A link to another host is never followed with the user's token.
+ */
+export class Transport {
+  readonly apiRoot: string
+  readonly origin: string
+  readonly metrics: RequestMetrics
+  readonly concurrency: AdaptiveConcurrency
+  private readonly options: Required<
+    Omit<TransportOptions, 'metrics' | 'onEvent' | 'maxParallelism' | 'apiVersion'>
+  >
+
+  constructor(private readonly config: TransportOptions) {
+    const url = new URL(config.environmentUrl)
+    this.origin = url.origin
+    this.apiRoot = `${url.origin}/api/data/${config.apiVersion ?? 'v9.2'}/`
+    this.metrics = config.metrics ?? new RequestMetrics()
+    this.concurrency = new AdaptiveConcurrency(config.maxParallelism)
+    this.options = {
+      environmentUrl: config.environmentUrl,
+      tokens: config.tokens,
+      timeoutMs: config.timeoutMs ?? 120_000,
+      maxAttempts: config.maxAttempts ?? 6,
+      maxThrottleRetries: config.maxThrottleRetries ?? 30,
+      baseDelayMs: config.baseDelayMs ?? 500,
+      maxDelayMs: config.maxDelayMs ?? 30_000,
+      random: config.random ?? Math.random,
+      sleep: config.sleep ?? sleep
+    }
+  }
+
+  /** An absolute URL for a request, refusing links that leave the environment. */
+  resolve(url: string): string {
+    if (!/^https?:\/\//i.test(url)) return this.apiRoot + url.replace(/^\//, '')
+    const target = new URL(url)
+    if (target.origin !== this.origin) {
+      throw new ProtocolError(
+        `The service sent a link to ${target.origin}, outside the environment ${this.origin}; it was not followed, so your token stayed here.`
+      )
+    }
+    return target.href
+  }
+
+  /** Sends a request, retrying what may be retried, and returns the final response or throws. */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const url = this.resolve(request.url)
+    const resource = describe(url, this.apiRoot)
+    const idempotent = request.idempotent ?? request.method !== 'POST'
+    let attempt = 0
+    let throttles = 0
+    let refreshed = false
+    let forceRefresh = false
+    let lastProblem: string
+    let lastStatus: number | undefined
+    for (;;) {
+      if (request.signal?.aborted) throw new CancelledError()
+      attempt += 1
+      const outcome = await this.attempt(request, url, forceRefresh)
+      forceRefresh = false
+      if (outcome.kind === 'response') {
+        const { response } = outcome
+        lastStatus = response.status
+        const hint = Number(response.headers.get('x-ms-dop-hint'))
+        if (hint) this.concurrency.observeDopHint(hint)
+        if (response.status === 401 && !refreshed) {
+          // The token may have expired in flight: one refresh, then the answer stands (§9).
+          refreshed = true
+          forceRefresh = true
+          attempt -= 1
+          continue
+        }
+        if (response.status === 401) {
+          throw new AuthenticationError(
+            `Dataverse did not accept the access token for ${this.origin} even after refreshing it: ${errorBody(response).message || 'unauthorized'}. Sign in again, or check that the account or app user has access to this environment.`
+          )
+        }
+        if (response.status === 429) {
+          throttles += 1
+          this.concurrency.throttled()
+          if (throttles > this.options.maxThrottleRetries) {
+            throw new UnreachableError(
+              `Dataverse kept throttling ${resource} after ${throttles - 1} waits; try again later or lower the parallelism.`,
+              attempt,
+              429
+            )
+          }
+          const waitMs = retryAfterMs(response) ?? this.backoff(throttles)
+          this.metrics.throttle(waitMs)
+          this.config.onEvent?.({ kind: 'throttled', waitMs, resource })
+          await this.options.sleep(waitMs, request.signal)
+          attempt -= 1
+          continue
+        }
+        if (RETRYABLE_STATUS.has(response.status)) {
+          lastProblem = `${response.status} ${errorBody(response).message}`.trim()
+          if (attempt >= this.options.maxAttempts) {
+            this.metrics.failure()
+            throw new UnreachableError(
+              `Dataverse at ${this.origin} kept failing ${request.method} ${resource} after ${attempt} attempts (last: ${lastProblem}); try again later.`,
+              attempt,
+              response.status
+            )
+          }
+          await this.pause(attempt, lastProblem, resource, retryAfterMs(response), request.signal)
+          continue
+        }
+        if (response.status >= 400) {
+          this.metrics.failure()
+          throw toDataverseError(response, request.method, resource)
+        }
+        this.concurrency.succeeded()
+        return response
+      }
+      lastProblem = outcome.problem
+      if (outcome.cancelled) throw new CancelledError()
+      // A request that may have reached the server is only repeated when repeating is harmless.
+      const retry = (idempotent || !outcome.mayHaveArrived) && attempt < this.options.maxAttempts
+      if (!retry) {
+        this.metrics.failure()
+        throw new UnreachableError(
+          `Could not get an answer from ${this.origin} for ${request.method} ${resource} after ${attempt} attempt(s): ${lastProblem}.${idempotent ? '' : ' The request may have been applied; check before sending it again.'}`,
+          attempt,
+          lastStatus
+        )
+      }
+      await this.pause(attempt, lastProblem, resource, undefined, request.signal)
+    }
+  }
+
+  private async attempt(
+    request: HttpRequest,
+    url: string,
+    forceRefresh: boolean
+  ): Promise<
+    | { kind: 'response'; response: HttpResponse }
+    | { kind: 'failed'; problem: string; mayHaveArrived: boolean; cancelled: boolean }
+  > {
+    let token: string
+    try {
+      token = await this.options.tokens.getToken({ forceRefresh })
+    } catch (err) {
+      throw new AuthenticationError(
+        `Could not get an access token for ${this.origin}: ${(err as Error).message}`
+      )
+    }
+    const release = await this.concurrency.acquire()
+    const started = performance.now()
+    let sent = false
+    try {
+      const timeout = AbortSignal.timeout(this.options.timeoutMs)
+      const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        'OData-MaxVersion': '4.0',
+        'OData-Version': '4.0',
+        ...(request.body !== undefined
+          ? { 'Content-Type': 'application/json; charset=utf-8' }
+          : {}),
+        ...request.headers,
+        Authorization: `Bearer ${token}`
+      }
+      const res = await fetch(url, { method: request.method, headers, body: request.body, signal })
+      sent = true
+      const text = await res.text()
+      this.metrics.request(performance.now() - started, Buffer.byteLength(text))
+      return { kind: 'response', response: { status: res.status, headers: res.headers, text } }
+    } catch (err) {
+      this.metrics.request(performance.now() - started, 0)
+      const cancelled = request.signal?.aborted ?? false
+      const problem =
+        (err as Error).name === 'TimeoutError'
+          ? `no answer within ${this.options.timeoutMs} ms`
+          : networkProblem(err)
+      return { kind: 'failed', problem, mayHaveArrived: sent || !isConnectFailure(err), cancelled }
+    } finally {
+      release()
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (attempt - 1))
+    // Full jitter: clients that failed together don't retry together.
+    return Math.round(ceiling / 2 + (this.options.random() * ceiling) / 2)
+  }
+
+  private async pause(
+    attempt: number,
+    reason: string,
+    resource: string,
+    serverWaitMs: number | undefined,
+    signal?: AbortSignal
+  ): Promise<void> {
+    const waitMs = serverWaitMs ?? this.backoff(attempt)
+    this.metrics.retry()
+    this.config.onEvent?.({ kind: 'retry', attempt, reason, waitMs, resource })
+    await this.options.sleep(waitMs, signal)
+  }
+}
+
+function retryAfterMs(response: HttpResponse): number | undefined {
+  const header = response.headers.get('retry-after')
+  if (!header) return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  const date = Date.parse(header)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
+/** Dataverse's `{"error":{"code","message"}}`, or what can be said of another body. */
+export function errorBody(response: HttpResponse): { code: string; message: string } {
+  try {
+    const parsed = JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } }
+    if (parsed.error && typeof parsed.error.message === 'string') {
+      return {
+        code: typeof parsed.error.code === 'string' ? parsed.error.code : '',
+        message: parsed.error.message
+      }
+    }
+  } catch {
+    // Not JSON: a proxy page or a truncated body; say what arrived rather than nothing.
+  }
+  const snippet = response.text.replace(/\s+/g, ' ').trim().slice(0, 200)
+  return {
+    code: '',
+    message: snippet
+      ? `unexpected response: ${snippet}`
+      : `HTTP ${response.status} with an empty body`
+  }
+}
+
+function toDataverseError(
+  response: HttpResponse,
+  method: string,
+  resource: string
+): DataverseError {
+  const { code, message } = errorBody(response)
+  const ErrorType =
+    code.toLowerCase() === EXPIRED_VERSION_STAMP ? ChangeTrackingExpiredError : DataverseError
+  return new ErrorType(response.status, code, message, method, resource)
+}
+
+/** "products(productnumber='A-1')" from a full URL: readable, and without the query string. */
+function describe(url: string, apiRoot: string): string {
+  const path = url.startsWith(apiRoot) ? url.slice(apiRoot.length) : new URL(url).pathname
+  const noQuery = path.split('?')[0] ?? path
+  try {
+    return decodeURIComponent(noQuery)
+  } catch {
+    return noQuery
+  }
+}
+
+function networkProblem(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause
+  return cause?.code ?? cause?.message ?? (err as Error).message ?? String(err)
+}
+
+/** Failures that happen before a request can have reached the server. */
+function isConnectFailure(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } }).cause?.code
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  )
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError())
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(new CancelledError())
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}

@@ -1,0 +1,120 @@
+import { isLookupType, jsonPropertyOf, type ColumnInfo } from '../model/metadata'
+
+/**
+ * Alternate-key segments built from column metadata (reference §2.1, §2.2): strings quoted with
+ * quotes doubled, numbers and GUIDs bare, lookups named _x_value, and the whole segment
+ * URL-encoded. Values Dataverse can't address by key are refused here, before anything is sent.
+ */
+export class KeyValueError extends Error {
+  constructor(
+    readonly column: string,
+    readonly value: unknown,
+    message: string
+  ) {
+    super(message)
+    this.name = 'KeyValueError'
+  }
+}
+
+/** Characters that break retrieve/update/upsert by alternate key (reference §2.2). */
+export const FORBIDDEN_KEY_CHARACTERS = ['/', '<', '>', '*', '%', '&', ':', '\\', '?', '+'] as const
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+
+type KeyColumn = Pick<ColumnInfo, 'logicalName' | 'type'>
+
+/** The OData literal for one key value, or a KeyValueError that says what to fix. */
+export function keyLiteral(column: KeyColumn, value: unknown): string {
+  const fail = (why: string): never => {
+    throw new KeyValueError(column.logicalName, value, `Key column '${column.logicalName}': ${why}`)
+  }
+  if (value === null || value === undefined || value === '')
+    return fail('the value is empty; every key column needs a value.')
+  switch (column.type) {
+    case 'String':
+    case 'Memo': {
+      const text =
+        typeof value === 'string'
+          ? value
+          : typeof value === 'number'
+            ? String(value)
+            : fail(`expected text, got ${typeof value}.`)
+      const bad = FORBIDDEN_KEY_CHARACTERS.find((ch) => text.includes(ch))
+      if (bad) {
+        fail(
+          `'${text}' contains '${bad}'. Dataverse can't find records by an alternate key whose value contains / < > * % & : \\ ? or + (even URL-encoded); change the value or match by another key.`
+        )
+      }
+      return `'${text.replace(/'/g, "''")}'`
+    }
+    case 'Integer':
+    case 'BigInt':
+    case 'Picklist':
+    case 'State':
+    case 'Status': {
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && /^-?\d+$/.test(value.trim())
+            ? Number(value)
+            : NaN
+      if (!Number.isSafeInteger(n)) fail(`expected a whole number, got '${String(value)}'.`)
+      return String(n)
+    }
+    case 'Decimal':
+    case 'Money':
+    case 'Double': {
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && value.trim() !== ''
+            ? Number(value)
+            : NaN
+      if (!Number.isFinite(n)) fail(`expected a number, got '${String(value)}'.`)
+      return String(n)
+    }
+    case 'Uniqueidentifier':
+    case 'Lookup':
+    case 'Customer':
+    case 'Owner':
+      if (typeof value !== 'string' || !GUID.test(value))
+        fail(`expected a GUID, got '${String(value)}'.`)
+      return (value as string).toLowerCase()
+    case 'DateTime':
+      if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+        fail(`expected a date, got '${String(value)}'.`)
+      return value as string
+    case 'Boolean':
+      if (typeof value !== 'boolean') fail(`expected true or false, got '${String(value)}'.`)
+      return String(value)
+    default:
+      return fail(`columns of type ${column.type} can't be part of an alternate key.`)
+  }
+}
+
+/**
+ * The key predicate `a='x',b=2` (or a bare GUID for the primary key), URL-encoded and ready to
+ * put between the parentheses of `entityset(…)`.
+ */
+export function keyPredicate(
+  columns: readonly KeyColumn[],
+  values: readonly unknown[],
+  primaryId?: string
+): string {
+  if (columns.length === 1 && columns[0]!.logicalName === primaryId) {
+    return keyLiteral({ logicalName: primaryId, type: 'Uniqueidentifier' }, values[0])
+  }
+  return columns
+    .map(
+      (column, i) =>
+        `${jsonPropertyOf(column)}=${encodeURIComponent(keyLiteral(column, values[i]))}`
+    )
+    .join(',')
+}
+
+/** `accounts(accountnumber='A-1')` for a record, usable in URLs and in @odata.bind / @odata.id. */
+export function recordPath(entitySet: string, predicate: string): string {
+  return `${entitySet}(${predicate})`
+}
+
+export { isLookupType }

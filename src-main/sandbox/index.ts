@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo, Socket } from 'node:net'
-import { adminRoutes } from './control/admin-routes'
+import { adminRoutes, type SandboxInfo } from './control/admin-routes'
 import { SandboxClock } from './control/clock'
 import { createControls, type SandboxControls } from './control/controls'
 import { FaultInjector, type FaultSettings } from './control/faults'
@@ -119,13 +119,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const stats = new StatsRecorder()
   const controls = createControls(state, { faults, limits, stats, identity })
   const adminKey = randomBytes(18).toString('base64url')
+  const info = (): SandboxInfo => {
+    const e = identity.endpoints()
+    return {
+      url: origin,
+      apiBase: `${origin}/api/data/v9.2/`,
+      tenantId: identity.tenantId,
+      authority: e.authority,
+      tokenEndpoint: e.tokenEndpoint,
+      clientId: identity.confidentialClient.clientId,
+      clientSecret: identity.confidentialClient.clientSecret,
+      publicClientId: identity.publicClientId,
+      knownAuthority: e.knownAuthority,
+      authorityMetadata: e.authorityMetadata
+    }
+  }
   const server = createSandboxServer({
     state,
     identity,
     faults,
     limits,
     stats,
-    admin: adminRoutes(controls, adminKey),
+    admin: adminRoutes(controls, adminKey, info),
     origin: () => origin
   })
 

@@ -2,14 +2,35 @@ import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { SandboxControls } from './controls'
 
+/** What `/_sandbox/info` and `dvsync sandbox --json` tell a client about this sandbox. */
+export interface SandboxInfo {
+  url: string
+  apiBase: string
+  tenantId: string
+  authority: string
+  tokenEndpoint: string
+  clientId: string
+  clientSecret: string
+  publicClientId: string
+  /** For MSAL: knownAuthorities entry and authorityMetadata JSON (shared/reference/msal-offline.md). */
+  knownAuthority: string
+  authorityMetadata: string
+}
+
 /**
  * /_sandbox/…: the admin controls of a sandbox started as its own process (`dvsync sandbox`), so
  * tests and learners can inject faults, move the clock or read request counts over HTTP. Guarded
  * by the admin key the sandbox prints at start, since other local processes can reach 127.0.0.1.
  */
-export function adminRoutes(controls: SandboxControls, adminKey: string) {
+export function adminRoutes(controls: SandboxControls, adminKey: string, info: () => SandboxInfo) {
   return (req: IncomingMessage, res: ServerResponse, url: URL, body: string): boolean => {
     if (!url.pathname.startsWith('/_sandbox/')) return false
+    if (req.method === 'GET' && url.pathname === '/_sandbox/info') {
+      // Public on purpose: how a client configures itself for this sandbox (the "one-click
+      // sandbox" environment). The demo app secret is a published demo value, not a credential.
+      reply(res, 200, info())
+      return true
+    }
     const given = Buffer.from(String(req.headers['x-sandbox-admin-key'] ?? ''))
     const expected = Buffer.from(adminKey)
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

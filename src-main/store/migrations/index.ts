@@ -1,0 +1,32 @@
+import type Database from 'better-sqlite3'
+import { initial } from './0010-initial'
+import type { Migration } from './types'
+
+/** Every migration, in order. Append only: a released migration is never edited. */
+export const MIGRATIONS: readonly Migration[] = [initial]
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version
+
+export class DatabaseFromTheFutureError extends Error {
+  override name = 'DatabaseFromTheFutureError'
+}
+
+/**
+ * Brings the database to the code's schema version: all pending migrations in one
+ * transaction, so a crash leaves the old schema, never half of the new one. A database written
+ * by a newer version of the product is refused rather than misread.
+ */
+export function migrate(db: Database.Database, file: string): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > SCHEMA_VERSION) {
+    throw new DatabaseFromTheFutureError(
+      `The data file ${file} was written by a newer version of Dataverse Sync Studio (schema ${current}; this version knows ${SCHEMA_VERSION}). Update the app, or use another --data-dir.`
+    )
+  }
+  const pending = MIGRATIONS.filter((m) => m.version > current)
+  if (pending.length === 0) return
+  db.transaction(() => {
+    for (const migration of pending) migration.up(db)
+    db.pragma(`user_version = ${SCHEMA_VERSION}`)
+  })()
+}

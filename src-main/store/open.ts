@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { migrate } from './migrations/index'
+import { EnvironmentRepository } from './repositories/environments'
+import { MirrorRepository } from './repositories/mirrors'
+import { ProfileRepository } from './repositories/profiles'
+import { RunRepository } from './repositories/runs'
+
+export interface Store {
+  readonly file: string
+  readonly db: Database.Database
+  readonly environments: EnvironmentRepository
+  readonly profiles: ProfileRepository
+  readonly mirrors: MirrorRepository
+  readonly runs: RunRepository
+  close(): void
+}
+
+export const STORE_FILE = 'dvsync.sqlite'
+
+/**
+ * Opens (or creates) the data folder's database: WAL so the app and a scheduled `dvsync` can read
+ * while one writes, foreign keys on, migrations applied. The folder is private to the user.
+ */
+export function openStore(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const file = join(dataDir, STORE_FILE)
+  const db = new Database(file)
+  try {
+    db.pragma('journal_mode = WAL')
+    // With WAL, NORMAL survives a crash of the process (every committed page set is kept);
+    // only a power loss may roll back the very last transactions — and a delta token is always
+    // committed with the rows it covers, so even then nothing is skipped, only re-read.
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 10000')
+    migrate(db, file)
+  } catch (err) {
+    db.close()
+    throw err
+  }
+  return {
+    file,
+    db,
+    environments: new EnvironmentRepository(db),
+    profiles: new ProfileRepository(db),
+    mirrors: new MirrorRepository(db),
+    runs: new RunRepository(db),
+    close: () => db.close()
+  }
+}

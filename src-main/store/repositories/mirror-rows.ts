@@ -1,0 +1,121 @@
+import type Database from 'better-sqlite3'
+import type { MirrorRecord } from './mirrors'
+
+export interface MirrorRow {
+  id: string
+  etag: string | null
+  /** The row's values as the Web API sent them, JSON. */
+  data: string
+}
+
+/**
+ * The rows of one mirror: one SQL table named after the mirror's numeric id (never after user
+ * text), rows as JSON, and a generated, indexed column per alternate-key column so a key lookup
+ * during planning is an index seek. Text keys compare case-insensitively, as Dataverse does.
+ */
+export class MirrorRows {
+  private readonly table: string
+  private readonly statements = new Map<string, Database.Statement>()
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly mirror: MirrorRecord
+  ) {
+    this.table = `"mirror_${mirror.id}"`
+  }
+
+  ensureSchema(): void {
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS ${this.table} (id TEXT PRIMARY KEY, etag TEXT, data TEXT NOT NULL, seen_run INTEGER) STRICT`
+    )
+    const existing = new Set(
+      (this.db.prepare(`PRAGMA table_xinfo(${this.table})`).all() as { name: string }[]).map(
+        (c) => c.name
+      )
+    )
+    for (const column of new Set(this.mirror.keys.flat())) {
+      const name = `k_${column}`
+      if (!existing.has(name)) {
+        this.db.exec(
+          `ALTER TABLE ${this.table} ADD COLUMN "${name}" ANY COLLATE NOCASE GENERATED ALWAYS AS (json_extract(data, '$."${column}"')) VIRTUAL`
+        )
+      }
+    }
+    for (const key of this.mirror.keys) {
+      const index = `"mirror_${this.mirror.id}_key_${key.join('_')}"`
+      this.db.exec(
+        `CREATE INDEX IF NOT EXISTS ${index} ON ${this.table} (${key.map((c) => `"k_${c}"`).join(', ')})`
+      )
+    }
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql)
+    if (!s) {
+      s = this.db.prepare(sql)
+      this.statements.set(sql, s)
+    }
+    return s
+  }
+
+  get(id: string): MirrorRow | undefined {
+    return this.stmt(`SELECT id, etag, data FROM ${this.table} WHERE id = ?`).get(id) as
+      MirrorRow | undefined
+  }
+
+  put(id: string, etag: string | null, data: string, seenRun: number | null = null): void {
+    this.stmt(
+      `INSERT INTO ${this.table} (id, etag, data, seen_run) VALUES (?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET etag = excluded.etag, data = excluded.data, seen_run = excluded.seen_run`
+    ).run(id, etag, data, seenRun)
+  }
+
+  markSeen(id: string, runId: number): void {
+    this.stmt(`UPDATE ${this.table} SET seen_run = ? WHERE id = ?`).run(runId, id)
+  }
+
+  delete(id: string): boolean {
+    return this.stmt(`DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0
+  }
+
+  count(): number {
+    return (this.stmt(`SELECT count(*) AS n FROM ${this.table}`).get() as { n: number }).n
+  }
+
+  /** Rows a resync did not see: deleted in Dataverse while the token was unusable. */
+  unseen(runId: number): MirrorRow[] {
+    return this.stmt(`SELECT id, etag, data FROM ${this.table} WHERE seen_run IS NOT ?`).all(
+      runId
+    ) as MirrorRow[]
+  }
+
+  /** Every row, in id order, streamed. */
+  iterate(): IterableIterator<MirrorRow> {
+    return this.stmt(
+      `SELECT id, etag, data FROM ${this.table} ORDER BY id`
+    ).iterate() as IterableIterator<MirrorRow>
+  }
+
+  /** The record whose key columns hold these values (an index seek on the generated columns). */
+  findByKey(columns: readonly string[], values: readonly unknown[]): MirrorRow | undefined {
+    const known = new Set(this.mirror.keys.flat())
+    const missing = columns.find((c) => !known.has(c))
+    if (missing)
+      throw new Error(
+        `The mirror of ${this.mirror.tableName} has no index for key column '${missing}'.`
+      )
+    const where = columns.map((c) => `"k_${c}" = ?`).join(' AND ')
+    return this.stmt(`SELECT id, etag, data FROM ${this.table} WHERE ${where} LIMIT 2`).get(
+      ...values
+    ) as MirrorRow | undefined
+  }
+
+  drop(): void {
+    this.db.exec(`DROP TABLE IF EXISTS ${this.table}`)
+  }
+
+  /** Empties the rows (a full resync from scratch keeps history but not stale rows). */
+  clear(): void {
+    this.stmt(`DELETE FROM ${this.table}`).run()
+  }
+}

@@ -1,0 +1,92 @@
+import type { PullMode } from '../../src-shared/model/run'
+import type { Change } from '../dataverse/change-tracking'
+import type { MirrorRows } from '../store/repositories/mirror-rows'
+import type { RunRepository } from '../store/repositories/runs'
+
+export interface PullCounts {
+  created: number
+  updated: number
+  deleted: number
+  unchanged: number
+  [other: string]: number
+}
+
+export interface PageContext {
+  runId: number
+  mode: PullMode
+  rows: MirrorRows
+  runs: RunRepository
+  counts: PullCounts
+  /** Next item sequence number of the run. */
+  seq: { next: number }
+  /** Readable key of a record for the journal, e.g. "PRD-0000042". */
+  keyOf: (values: Record<string, unknown>) => string | null
+}
+
+/**
+ * Applies one page of changes to the mirror and journals what it did. Created and updated are
+ * told apart by the mirror (the Web API can't, reference §1.3); an unchanged ETag means the record
+ * did not change in Dataverse. Runs inside the caller's transaction.
+ */
+export function applyChanges(ctx: PageContext, changes: readonly Change[]): void {
+  const { rows, runs, runId, counts } = ctx
+  const initial = ctx.mode === 'initial'
+  const seenRun = ctx.mode === 'resync' ? runId : null
+  for (const change of changes) {
+    if (change.kind === 'deleted') {
+      const before = rows.get(change.id)
+      // A record created and deleted between two pulls was never mirrored: nothing to report.
+      if (!before) continue
+      rows.delete(change.id)
+      counts.deleted += 1
+      runs.addItem(runId, {
+        seq: ctx.seq.next++,
+        recordId: change.id,
+        recordKey: ctx.keyOf(JSON.parse(before.data) as Record<string, unknown>),
+        action: 'deleted',
+        before: before.data
+      })
+      continue
+    }
+    const data = JSON.stringify(change.values)
+    const etag = change.etag ?? null
+    // On an initial pull the mirror starts empty: no need to look for a before-image.
+    const before = initial ? undefined : rows.get(change.id)
+    if (before && etag !== null && before.etag === etag) {
+      counts.unchanged += 1
+      if (before.data !== data || seenRun !== null) rows.put(change.id, etag, data, seenRun)
+      continue
+    }
+    if (before && before.data === data) {
+      counts.unchanged += 1
+      rows.put(change.id, etag, data, seenRun)
+      continue
+    }
+    rows.put(change.id, etag, data, seenRun)
+    const action = before ? 'updated' : 'created'
+    counts[action] += 1
+    runs.addItem(runId, {
+      seq: ctx.seq.next++,
+      recordId: change.id,
+      recordKey: ctx.keyOf(change.values),
+      action,
+      before: before?.data ?? null,
+      after: data
+    })
+  }
+}
+
+/** After a resync: rows Dataverse no longer has are deleted from the mirror, and journaled. */
+export function reconcileDeletes(ctx: PageContext): void {
+  for (const row of ctx.rows.unseen(ctx.runId)) {
+    ctx.rows.delete(row.id)
+    ctx.counts.deleted += 1
+    ctx.runs.addItem(ctx.runId, {
+      seq: ctx.seq.next++,
+      recordId: row.id,
+      recordKey: ctx.keyOf(JSON.parse(row.data) as Record<string, unknown>),
+      action: 'deleted',
+      before: row.data
+    })
+  }
+}

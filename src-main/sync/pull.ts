@@ -1,0 +1,285 @@
+import type { EnvironmentConfig } from '../../src-shared/model/environment'
+import type { PullMode } from '../../src-shared/model/run'
+import type { DataverseClient } from '../dataverse/client'
+import {
+  CancelledError,
+  ChangeTrackingExpiredError,
+  InvalidDeltaTokenError
+} from '../dataverse/errors'
+import type { Store } from '../store/open'
+import type { MirrorRecord } from '../store/repositories/mirrors'
+import { keyColumnsOf, sameColumns, selectColumns } from './columns'
+import { applyChanges, reconcileDeletes, type PageContext, type PullCounts } from './pull-page'
+
+export interface PullRequest {
+  environment: EnvironmentConfig
+  table: string
+  /** Columns to mirror; default: what the mirror has, or every readable column. */
+  columns?: string[]
+  /** Ignore the stored delta link and read the whole table again. */
+  full?: boolean
+  maxPageSize?: number
+  profileName?: string
+  account?: string
+  signal?: AbortSignal
+  onProgress?: (progress: PullProgress) => void
+}
+
+export interface PullProgress {
+  runId: number
+  mode: PullMode
+  pages: number
+  rows: number
+  counts: PullCounts
+  elapsedMs: number
+}
+
+export interface PullResult {
+  runId: number
+  table: string
+  mode: PullMode
+  created: number
+  updated: number
+  deleted: number
+  unchanged: number
+  requests: number
+  durationMs: number
+  /** Why a full resync happened instead of a delta, when it did. */
+  message?: string
+}
+
+export class ChangeTrackingDisabledError extends Error {
+  override name = 'ChangeTrackingDisabledError'
+}
+
+/**
+ * Pulls a table into its mirror: everything plus a delta link the first time, then only what
+ * changed. Each page is applied in one transaction; the delta link is stored in the same
+ * transaction as the last page, so a crash at any point re-applies pages and never skips one.
+ */
+export class PullEngine {
+  constructor(private readonly deps: { store: Store; client: DataverseClient }) {}
+
+  async run(request: PullRequest): Promise<PullResult> {
+    const { store, client } = this.deps
+    const started = performance.now()
+    const figuresBefore = client.metrics.snapshot()
+    const existing = store.mirrors.find(request.environment.id, request.table.toLowerCase())
+    // A delta needs nothing but the stored delta link: skip the metadata round trips, so the
+    // nightly pull of an unchanged table costs one request (the mirror knows set, id and keys).
+    const fastPath =
+      existing?.deltaLink &&
+      !request.full &&
+      (!request.columns?.length || sameRequested(existing, request.columns))
+    const table = fastPath ? undefined : await client.metadata.getTable(request.table)
+    if (table && !table.changeTrackingEnabled) {
+      throw new ChangeTrackingDisabledError(
+        `Change tracking is not enabled for table '${table.logicalName}', so only a full read would show what changed. Enable it with: dvsync tracking enable --env ${request.environment.name} --table ${table.logicalName}` +
+          (table.canChangeTrackingBeEnabled
+            ? ''
+            : ' (note: this table reports CanChangeTrackingBeEnabled = false)')
+      )
+    }
+    const columns = table
+      ? selectColumns(
+          table,
+          request.columns && request.columns.length ? request.columns : existing?.columns
+        )
+      : existing!.columns
+    // The real row count, not the stored one: a crash during a first pull leaves rows behind
+    // without a delta link, and those must be compared, not reported as created again.
+    const mirroredRows = existing ? store.mirrors.rows(existing).count() : 0
+    let { mode, message } = decideMode(existing, mirroredRows, columns, request.full ?? false)
+    const mirror = table
+      ? store.mirrors.ensure({
+          environmentId: request.environment.id,
+          tableName: table.logicalName,
+          entitySet: table.entitySetName,
+          primaryId: table.primaryIdAttribute,
+          columns,
+          keys: keyColumnsOf(table)
+        })
+      : existing!
+    const runId = store.runs.start({
+      kind: 'pull',
+      mode,
+      environmentId: request.environment.id,
+      environmentName: request.environment.name,
+      tableName: mirror.tableName,
+      profileName: request.profileName ?? null,
+      account: request.account ?? null,
+      details: { columns }
+    })
+    const counts: PullCounts = { created: 0, updated: 0, deleted: 0, unchanged: 0 }
+    const ctx: PageContext = {
+      runId,
+      mode,
+      rows: store.mirrors.rows(mirror),
+      runs: store.runs,
+      counts,
+      seq: { next: 1 },
+      keyOf: recordKeyOf(mirror)
+    }
+    const figures = (): object => client.metrics.since(figuresBefore)
+    try {
+      try {
+        await this.readPages(
+          request,
+          mirror,
+          ctx,
+          mode === 'delta' ? (mirror.deltaLink ?? undefined) : undefined,
+          started,
+          figures
+        )
+      } catch (err) {
+        if (
+          mode !== 'delta' ||
+          !(err instanceof ChangeTrackingExpiredError || err instanceof InvalidDeltaTokenError)
+        )
+          throw err
+        // The token is gone (older than the retention period, or refused): read everything
+        // again and reconcile, so deletes made meanwhile are still found (reference §1.7).
+        mode = 'resync'
+        ctx.mode = 'resync'
+        message =
+          err instanceof ChangeTrackingExpiredError
+            ? `The delta token had expired (Dataverse keeps changes for a limited number of days); a full resync compared every row with the mirror instead.`
+            : `The stored delta token was refused (${err.message}); a full resync compared every row with the mirror instead.`
+        store.runs.progress(runId, counts, figures(), mode)
+        await this.readPages(request, mirror, ctx, undefined, started, figures)
+      }
+      store.runs.progress(runId, counts, figures(), mode)
+      store.runs.finish(runId, 'completed', message ?? null)
+    } catch (err) {
+      store.runs.progress(runId, counts, figures(), mode)
+      store.runs.finish(
+        runId,
+        err instanceof CancelledError ? 'cancelled' : 'failed',
+        (err as Error).message
+      )
+      throw err
+    }
+    return {
+      runId,
+      table: mirror.tableName,
+      mode,
+      ...counts,
+      requests: client.metrics.since(figuresBefore).requests,
+      durationMs: Math.round(performance.now() - started),
+      ...(message ? { message } : {})
+    }
+  }
+
+  private async readPages(
+    request: PullRequest,
+    mirror: MirrorRecord,
+    ctx: PageContext,
+    deltaLink: string | undefined,
+    started: number,
+    figures: () => object
+  ): Promise<void> {
+    const { store, client } = this.deps
+    let pages = 0
+    let rows = 0
+    const applyPage = store.db.transaction(
+      (changes: Parameters<typeof applyChanges>[1], nextDelta: string | undefined) => {
+        applyChanges(ctx, changes)
+        if (nextDelta !== undefined) {
+          if (ctx.mode === 'resync') reconcileDeletes(ctx)
+          store.mirrors.saveDeltaLink(mirror.id, nextDelta, new Date().toISOString())
+        }
+        store.runs.progress(ctx.runId, ctx.counts, figures(), ctx.mode)
+      }
+    )
+    for await (const page of client.changes({
+      entitySet: mirror.entitySet,
+      primaryId: mirror.primaryId,
+      select: mirror.columns,
+      ...(deltaLink ? { deltaLink } : {}),
+      ...(request.maxPageSize ? { maxPageSize: request.maxPageSize } : {}),
+      ...(request.signal ? { signal: request.signal } : {})
+    })) {
+      applyPage(page.changes, page.deltaLink)
+      pages += 1
+      rows += page.changes.length
+      request.onProgress?.({
+        runId: ctx.runId,
+        mode: ctx.mode,
+        pages,
+        rows,
+        counts: { ...ctx.counts },
+        elapsedMs: Math.round(performance.now() - started)
+      })
+      if (request.signal?.aborted)
+        throw new CancelledError(
+          'The pull was cancelled; the pages read so far are kept and the next pull continues from the last stored delta link.'
+        )
+    }
+  }
+}
+
+function decideMode(
+  existing: MirrorRecord | undefined,
+  mirroredRows: number,
+  columns: string[],
+  full: boolean
+): { mode: PullMode; message?: string } {
+  if (!existing) return { mode: 'initial' }
+  const hasRows = mirroredRows > 0 || existing.deltaLink !== null
+  if (full)
+    return hasRows
+      ? {
+          mode: 'resync',
+          message: 'A full pull was requested: every row was compared with the mirror.'
+        }
+      : { mode: 'initial' }
+  if (!sameColumns(existing.columns, columns)) {
+    const added = columns.filter((c) => !existing.columns.includes(c))
+    const removed = existing.columns.filter((c) => !columns.includes(c))
+    const what = [
+      added.length ? `added ${added.join(', ')}` : '',
+      removed.length ? `removed ${removed.join(', ')}` : ''
+    ]
+      .filter(Boolean)
+      .join('; ')
+    return {
+      mode: hasRows ? 'resync' : 'initial',
+      message: `The mirrored columns changed (${what}), so the whole table was read again to fill them.`
+    }
+  }
+  if (existing.deltaLink) return { mode: 'delta' }
+  return hasRows
+    ? {
+        mode: 'resync',
+        message:
+          'The previous pull did not finish; this one read the whole table and compared it with the mirror.'
+      }
+    : { mode: 'initial' }
+}
+
+/** Whether the columns asked for are the ones the mirror has (logical or _x_value names). */
+function sameRequested(mirror: MirrorRecord, requested: readonly string[]): boolean {
+  const asked = requested.map((c) => c.trim().toLowerCase())
+  const known = asked.every(
+    (c) =>
+      mirror.columns.includes(c) || mirror.columns.includes(`_${c}_value`) || c === mirror.primaryId
+  )
+  const keyColumns = new Set(mirror.keys.flat())
+  const extra = mirror.columns.filter(
+    (c) =>
+      !keyColumns.has(c) && !asked.includes(c) && !asked.includes(c.replace(/^_(.*)_value$/, '$1'))
+  )
+  return known && extra.length === 0
+}
+
+/** A readable key for the journal: the values of the table's first alternate key. */
+function recordKeyOf(mirror: MirrorRecord): (values: Record<string, unknown>) => string | null {
+  const key = mirror.keys[0]
+  if (!key) return () => null
+  return (values) => {
+    const parts = key.map((c) => values[c])
+    return parts.every((p) => p === null || p === undefined)
+      ? null
+      : parts.map((p) => String(p ?? '')).join('|')
+  }
+}

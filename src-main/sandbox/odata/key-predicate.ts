@@ -24,6 +24,15 @@ export function parseKeyPredicate(text: string): KeyPredicate {
   const whole = `(${text})`
   let pos = 0
   const syntax = (): never => {
+    // An undoubled quote (`'O'Brien'`) leaves an odd number of quotes after the point where
+    // parsing stopped: the OData lexer then reads a string that never ends. §2.2 documents that
+    // message for key segments (`(name='Men's Shoes')`); the position is the end of the text.
+    const quotes = text.slice(pos).split("'").length - 1
+    if (quotes % 2 === 1) {
+      throw errors.uriParse(
+        `There is an unterminated literal at position ${whole.length} in '${whole}'.`
+      )
+    }
     throw errors.uriParse('Bad Request - Error in query syntax.')
   }
 

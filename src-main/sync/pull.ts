@@ -9,6 +9,7 @@ import {
 import type { Store } from '../store/open'
 import type { MirrorRecord } from '../store/repositories/mirrors'
 import { keyColumnsOf, sameColumns, selectColumns } from './columns'
+import { isProcessAlive } from './process-alive'
 import { applyChanges, reconcileDeletes, type PageContext, type PullCounts } from './pull-page'
 
 export interface PullRequest {
@@ -64,6 +65,7 @@ export class PullEngine {
     const { store, client } = this.deps
     const started = performance.now()
     const figuresBefore = client.metrics.snapshot()
+    store.runs.markInterrupted(isProcessAlive)
     const existing = store.mirrors.find(request.environment.id, request.table.toLowerCase())
     // A delta needs nothing but the stored delta link: skip the metadata round trips, so the
     // nightly pull of an unchanged table costs one request (the mirror knows set, id and keys).

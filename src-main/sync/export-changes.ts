@@ -1,0 +1,96 @@
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import { extname } from 'node:path'
+import { stringify } from 'csv-stringify'
+import type { RunItem } from '../../src-shared/model/run'
+import { safeCsvCell } from '../reports/csv-cell'
+import type { Store } from '../store/open'
+
+export type ExportFormat = 'csv' | 'ndjson'
+
+export interface ExportResult {
+  file: string
+  format: ExportFormat
+  records: number
+}
+
+export function exportFormatOf(file: string): ExportFormat {
+  const ext = extname(file).toLowerCase()
+  if (ext === '.csv') return 'csv'
+  if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson'
+  throw new Error(`Can't tell the export format from '${file}': use a .csv or .ndjson file name.`)
+}
+
+/** Which columns an update changed, for the consumer that only wants to touch those. */
+function changedColumns(item: RunItem): string[] {
+  if (item.action !== 'updated' || !item.before || !item.after) return []
+  return Object.keys(item.after).filter(
+    (c) => JSON.stringify(item.before![c] ?? null) !== JSON.stringify(item.after![c] ?? null)
+  )
+}
+
+/**
+ * Writes the changes a pull recorded — created, updated and deleted records with their values
+ * (the last known values for deletes) — for the external system on the other side. Streamed
+ * item by item, written to a temporary file and renamed, so a reader never sees half a file.
+ */
+export async function exportPullChanges(
+  store: Store,
+  runId: number,
+  file: string
+): Promise<ExportResult> {
+  const run = store.runs.get(runId)
+  if (!run || run.kind !== 'pull')
+    throw new Error(`Run ${runId} is not a pull; only a pull's changes can be exported this way.`)
+  const format = exportFormatOf(file)
+  const columns = (run.details['columns'] as string[] | undefined) ?? []
+  const temp = `${file}.partial-${process.pid}`
+  const out = createWriteStream(temp, { encoding: 'utf8' })
+  let records = 0
+  try {
+    if (format === 'csv') {
+      const csv = stringify({
+        header: true,
+        columns: ['change', 'id', 'key', 'changed_columns', ...columns],
+        bom: true
+      })
+      csv.pipe(out)
+      for (const item of store.runs.items(runId)) {
+        const values = (item.action === 'deleted' ? item.before : item.after) ?? {}
+        const row = [
+          item.action,
+          item.recordId,
+          item.recordKey,
+          changedColumns(item).join(';'),
+          ...columns.map((c) => values[c])
+        ]
+        if (!csv.write(row.map(safeCsvCell))) await once(csv, 'drain')
+        records += 1
+      }
+      csv.end()
+    } else {
+      for (const item of store.runs.items(runId)) {
+        const line = JSON.stringify({
+          change: item.action,
+          id: item.recordId,
+          key: item.recordKey,
+          values: item.action === 'deleted' ? item.before : item.after,
+          ...(item.action === 'updated'
+            ? { before: item.before, changedColumns: changedColumns(item) }
+            : {})
+        })
+        if (!out.write(`${line}\n`)) await once(out, 'drain')
+        records += 1
+      }
+      out.end()
+    }
+    await once(out, 'finish')
+    await rename(temp, file)
+  } catch (err) {
+    out.destroy()
+    await rm(temp, { force: true })
+    throw err
+  }
+  return { file, format, records }
+}

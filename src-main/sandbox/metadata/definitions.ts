@@ -65,6 +65,8 @@ export function entityDefinition(table: TableModel): MetadataObject {
     IsActivity: false,
     IsIntersect: false,
     IsValidForAdvancedFind: true,
+    // In the docs' own metadata example (§8.6); knowledge management is not emulated.
+    IsKnowledgeManagementEnabled: false,
     TableType: 'Standard',
     ChangeTrackingEnabled: def.changeTracking,
     CanChangeTrackingBeEnabled: managed(

@@ -30,7 +30,8 @@ export function entityDefinitionsRoute(ctx: RequestContext, segments: PathSegmen
       ctx,
       'EntityDefinitions',
       'EntityMetadata',
-      state.catalog.tables().map(entityDefinition)
+      state.catalog.tables().map(entityDefinition),
+      expandSources(ctx)
     )
   }
   const table = findTable(ctx, entitySegment!.predicate)
@@ -129,7 +130,7 @@ function attributesRoute(
     columns = columns.filter((c) => attributeODataType(c) === cast.name)
     typeName = cast.name.slice('Microsoft.Dynamics.CRM.'.length)
   }
-  const sources = { OptionSet: optionSetSource(table) }
+  const sources = { OptionSet: optionSetSource(table), GlobalOptionSet: globalOptionSetSource }
   if (segment.predicate) {
     const target = metadataKey(segment.predicate)
     const column = columns.find((c) =>
@@ -164,6 +165,13 @@ function optionSetSource(table: TableModel) {
     }
   }
 }
+
+/** The sandbox's option sets are all local (IsGlobal false), so GlobalOptionSet expands to null. */
+const globalOptionSetSource = () => ({
+  typeName: 'OptionSetMetadata',
+  items: [],
+  single: true
+})
 
 function keysRoute(
   ctx: RequestContext,

@@ -159,9 +159,12 @@ export function convertValue(table: TableModel, column: ColumnModel, raw: unknow
     case 'Boolean':
       if (typeof raw !== 'boolean') throw cannot()
       return raw ? 1 : 0
-    case 'DateTime':
+    case 'DateTime': {
       if (typeof raw !== 'string') throw cannot()
-      return normalizeDate(raw, column.format === 'DateOnly') ?? cannot()
+      const date = normalizeDate(raw, column.format === 'DateOnly')
+      if (date === undefined) throw cannot()
+      return date
+    }
     case 'Uniqueidentifier':
       if (typeof raw !== 'string' || !GUID_TEXT.test(raw)) throw cannot()
       return raw.toLowerCase()

@@ -4,7 +4,13 @@ import { json, noContent } from '../http/responses'
 import type { TableModel } from '../schema/model'
 import type { Row } from '../storage/table-store'
 import { convertPayload, convertValue } from './payload'
-import { preferenceApplied, rowWriter, selection, checkKnownOptions } from './query-options-use'
+import {
+  checkKnownOptions,
+  preferenceApplied,
+  refuseExpand,
+  rowWriter,
+  selection
+} from './query-options-use'
 import {
   createRecord,
   deleteRecord,
@@ -70,11 +76,13 @@ export function createEntity(ctx: RequestContext, table: TableModel): ApiRespons
 /** GET <set>(key): one record; 304 when If-None-Match still matches (reference §3.3). */
 export function readEntity(ctx: RequestContext, table: TableModel, predicate: string): ApiResponse {
   checkKnownOptions(ctx.query)
+  refuseExpand(ctx.query)
   const identity = resolveIdentity(table, predicate)
   const row = findRecord(ctx.state, table, identity)
   if (!row) throw notFound(table, identity)
   const ifNoneMatch = ctx.req.headers['if-none-match']
-  const annotated = ctx.prefs.has('odata.include-annotations') || ctx.query.has('$expand')
+  // Never 304 when annotations are asked for (§3.3); $expand, the other case, is refused above.
+  const annotated = ctx.prefs.has('odata.include-annotations')
   if (ifNoneMatch && ifNoneMatch === etagOf(row) && !annotated) {
     return {
       status: 304,

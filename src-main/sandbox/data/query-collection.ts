@@ -12,7 +12,13 @@ import {
 } from '../odata/query-options'
 import type { TableModel } from '../schema/model'
 import type { Row, SortTerm } from '../storage/table-store'
-import { checkKnownOptions, preferenceApplied, rowWriter, selection } from './query-options-use'
+import {
+  checkKnownOptions,
+  preferenceApplied,
+  refuseExpand,
+  rowWriter,
+  selection
+} from './query-options-use'
 import { rowResolver } from './row-resolver'
 
 /** `@odata.count` and `/$count` stop at 5,000 (reference §8.3). */
@@ -41,11 +47,7 @@ export function queryCollection(
 ): ApiResponse {
   const { query } = ctx
   checkKnownOptions(query)
-  if (query.has('$expand')) {
-    throw errors.uriParse(
-      '$expand on table rows is not supported by the sandbox; query the related table instead.'
-    )
-  }
+  refuseExpand(query)
   const { columns, text: selectText } = selection(table, query)
   const resolver = rowResolver(ctx.state, table)
   const aliases = collectAliases(query)

@@ -32,6 +32,19 @@ export function checkKnownOptions(query: URLSearchParams): void {
   }
 }
 
+/**
+ * $expand on table rows is not emulated. Refused everywhere rather than ignored: an ignored
+ * expansion would look like an empty relationship. (On PATCH with return=representation the
+ * service itself ignores $expand, §8.5, so writes don't call this.)
+ */
+export function refuseExpand(query: URLSearchParams): void {
+  if (query.has('$expand')) {
+    throw errors.uriParse(
+      '$expand on table rows is not supported by the sandbox; query the related table instead.'
+    )
+  }
+}
+
 /** The $select of the request as columns, or undefined for "all columns". */
 export function selection(
   table: TableModel,

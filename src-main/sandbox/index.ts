@@ -36,6 +36,8 @@ export interface SandboxOptions {
   accessTokenLifetimeSeconds?: number
   faults?: Partial<FaultSettings>
   limits?: Partial<LimitSettings>
+  /** Request bodies above this size get 413 (default 128 MiB). */
+  maxBodyBytes?: number
 }
 
 export interface RunningSandbox {
@@ -141,7 +143,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     limits,
     stats,
     admin: adminRoutes(controls, adminKey, info),
-    origin: () => origin
+    origin: () => origin,
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {})
   })
 
   await new Promise<void>((resolve, reject) => {

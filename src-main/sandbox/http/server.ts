@@ -11,7 +11,14 @@ import { ODataError, errors } from './errors'
 import { errorResponse } from './responses'
 
 /** Bodies above this are refused with 413 (the service's own limit is not documented, §10.12). */
-const MAX_BODY_BYTES = 128 * 1024 * 1024
+export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024
+
+/**
+ * Request line plus headers. Node's default (16 KiB) answers a long $filter with a bare 431
+ * before the API sees it; Dataverse takes URLs up to 64 KiB inside $batch (§5.1) and long filters
+ * outside it, so the sandbox allows a 64 KiB URL plus ordinary headers (chosen; not documented).
+ */
+const MAX_HEADER_BYTES = 72 * 1024
 
 export interface ServerParts {
   state: SandboxState
@@ -22,6 +29,8 @@ export interface ServerParts {
   /** Handles /_sandbox/… (admin controls); returns false for other paths. */
   admin: (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => boolean
   origin: () => string
+  /** 413 above this many body bytes; DEFAULT_MAX_BODY_BYTES unless the sandbox was told otherwise. */
+  maxBodyBytes?: number
 }
 
 /**
@@ -29,7 +38,7 @@ export interface ServerParts {
  * controls, and the Web API behind authentication, service protection and injected faults.
  */
 export function createSandboxServer(parts: ServerParts): Server {
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     void serve(parts, req, res).catch((err: unknown) => {
       // The last line of defence: answer in the documented shape rather than hang up.
       if (!res.headersSent)
@@ -47,16 +56,13 @@ export function createSandboxServer(parts: ServerParts): Server {
 async function serve(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', parts.origin())
   if (await parts.identity.handle(req, res, url)) return
-  const body = await readBody(req)
+  const maxBody = parts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const body = await readBody(req, maxBody)
   if (body === undefined) {
     send(
       res,
       errorResponse(
-        new ODataError(
-          413,
-          '0x80040203',
-          `The request body is larger than ${MAX_BODY_BYTES} bytes.`
-        )
+        new ODataError(413, '0x80040203', `The request body is larger than ${maxBody} bytes.`)
       )
     )
     return
@@ -158,14 +164,14 @@ function send(res: ServerResponse, response: ApiResponse): void {
   res.end(response.body)
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     let tooBig = false
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_BODY_BYTES) tooBig = true
+      if (size > maxBytes) tooBig = true
       else chunks.push(chunk)
     })
     req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(chunks).toString('utf8')))

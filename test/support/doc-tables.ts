@@ -95,6 +95,41 @@ export const phonecall: TableDef = {
   ]
 }
 
+// Tables of the sandbox's own tests (not from the docs).
+
+/** A custom table whose tracking is off but may be enabled, with columns to put keys on. */
+export const project: TableDef = {
+  logicalName: 'new_project',
+  schemaName: 'new_Project',
+  entitySetName: 'new_projects',
+  primaryIdAttribute: 'new_projectid',
+  primaryNameAttribute: 'new_name',
+  isCustomEntity: true,
+  changeTracking: false,
+  columns: [
+    { name: 'new_projectid', type: 'Uniqueidentifier', validForUpdate: false },
+    { name: 'new_name', type: 'String' },
+    { name: 'new_done', type: 'Boolean' },
+    ...Array.from({ length: 11 }, (_, i) => ({ name: `new_code${i + 1}`, type: 'String' as const }))
+  ]
+}
+
+/** An organisation-owned table that can never be tracked. */
+export const setting: TableDef = {
+  logicalName: 'new_setting',
+  entitySetName: 'new_settings',
+  primaryIdAttribute: 'new_settingid',
+  primaryNameAttribute: 'new_name',
+  isCustomEntity: true,
+  ownershipType: 'OrganizationOwned',
+  changeTracking: false,
+  canChangeTrackingBeEnabled: false,
+  columns: [
+    { name: 'new_settingid', type: 'Uniqueidentifier', validForUpdate: false },
+    { name: 'new_name', type: 'String' }
+  ]
+}
+
 /** The demo tables (account, contact, product) plus the given ones; no rows are seeded. */
 export function withDemoTables(...extra: TableDef[]): SchemaDef {
   return { tables: [...demoSchema().tables, ...extra.map((t) => structuredClone(t))] }

@@ -4,6 +4,11 @@
 'use strict'
 const path = require('node:path')
 require('tsx/cjs')
+// `dvsync changes … | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (err) => {
+  if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw err
+})
 const { main } = require(path.join(__dirname, '..', 'src-main', 'cli', 'main.ts'))
 main(process.argv.slice(2)).then(
   (code) => {

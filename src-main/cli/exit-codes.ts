@@ -9,7 +9,9 @@ export const ExitCode = {
   /** Authentication failed. */
   AuthFailed: 3,
   /** Dataverse unreachable, or refused after retries. */
-  Unreachable: 4
+  Unreachable: 4,
+  /** A bug in dvsync itself (EX_SOFTWARE); the message includes where it happened. */
+  InternalError: 70
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

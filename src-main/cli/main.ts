@@ -1,22 +1,42 @@
 import { Command, CommanderError } from 'commander'
+import type { Services } from '../app/services'
+import { registerEnv } from './commands/env'
+import { registerMetadata } from './commands/metadata'
+import { registerPull } from './commands/pull'
 import { registerSandbox } from './commands/sandbox'
-import { CliError, ExitCode } from './exit-codes'
+import { describeError, exitCodeFor } from './errors'
+import { ExitCode } from './exit-codes'
 import { createOutput, type Output } from './output'
+import { openCliServices } from './services'
 
 export interface CommandContext {
   output: Output
   /** --data-dir, DVSYNC_DATA_DIR, or the per-user app-data folder the desktop app uses. */
   dataDir(): string
+  /** The product's services on the data folder, opened on first use. */
+  services(): Promise<Services>
 }
 
 function defaultDataDir(): string {
   const home = process.env['HOME'] ?? process.env['USERPROFILE'] ?? '.'
-  if (process.platform === 'win32')
+  if (process.platform === 'win32') {
     return `${process.env['APPDATA'] ?? `${home}\\AppData\\Roaming`}\\Dataverse Sync Studio`
+  }
   if (process.platform === 'darwin')
     return `${home}/Library/Application Support/Dataverse Sync Studio`
   return `${process.env['XDG_CONFIG_HOME'] ?? `${home}/.config`}/Dataverse Sync Studio`
 }
+
+function optionValue(argv: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === name) return argv[i + 1]
+    if (argv[i]!.startsWith(`${name}=`)) return argv[i]!.slice(name.length + 1)
+  }
+  return undefined
+}
+
+/** Every command, sub-command included, so each gets --json and exit-code handling. */
+const allCommands = (c: Command): Command[] => [c, ...c.commands.flatMap(allCommands)]
 
 /** Runs `dvsync` with the given arguments and returns the exit code (shared/design/cli.md). */
 export async function main(argv: string[]): Promise<number> {
@@ -33,21 +53,32 @@ export async function main(argv: string[]): Promise<number> {
       'data folder (default: DVSYNC_DATA_DIR or the desktop app’s folder)'
     )
     .showHelpAfterError()
-    .exitOverride()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
       writeOut: (s) => process.stdout.write(s)
     })
+  let services: Services | undefined
   const context: CommandContext = {
     output,
+    // --data-dir is accepted before or after the command name, so it is read from argv itself.
     dataDir: () =>
-      program.opts<{ dataDir?: string }>().dataDir ??
-      process.env['DVSYNC_DATA_DIR'] ??
-      defaultDataDir()
+      optionValue(argv, '--data-dir') ?? process.env['DVSYNC_DATA_DIR'] ?? defaultDataDir(),
+    services: async () => (services ??= await openCliServices(context.dataDir(), output))
   }
   registerSandbox(program, context)
-  for (const command of program.commands)
-    command.exitOverride().option('--json', 'print one JSON document on stdout')
+  registerEnv(program, context)
+  registerMetadata(program, context)
+  registerPull(program, context)
+  for (const command of allCommands(program)) {
+    command.exitOverride()
+    if (command !== program && command.commands.length === 0) {
+      command.option('--json', 'print one JSON document on stdout; progress goes to stderr')
+      command.option(
+        '--data-dir <dir>',
+        'data folder (default: DVSYNC_DATA_DIR or the desktop app’s folder)'
+      )
+    }
+  }
   try {
     await program.parseAsync(argv, { from: 'user' })
     return ExitCode.Ok
@@ -57,14 +88,17 @@ export async function main(argv: string[]): Promise<number> {
         err.code === 'commander.helpDisplayed' ||
         err.code === 'commander.version' ||
         err.exitCode === 0
-      )
+      ) {
         return ExitCode.Ok
+      }
       return ExitCode.BadInput
     }
-    if (err instanceof CliError) {
-      output.info(`dvsync: ${err.message}`)
-      return err.exitCode
-    }
-    throw err
+    const code = exitCodeFor(err)
+    const message = describeError(err)
+    output.info(`dvsync: ${message}`)
+    if (json) process.stdout.write(`${JSON.stringify({ error: { exitCode: code, message } })}\n`)
+    return code
+  } finally {
+    services?.close()
   }
 }

@@ -1,0 +1,74 @@
+import type { EnvironmentConfig } from '../../src-shared/model/environment'
+import { DataverseClient } from '../dataverse/client'
+import type { TokenSource } from '../dataverse/token-source'
+import type { TransportOptions } from '../dataverse/transport'
+import { openStore, type Store } from '../store/open'
+import { PullEngine } from '../sync/pull'
+
+/** What the engines and commands need from the sign-in layer (src-main/auth). */
+export interface TokenProvider {
+  tokenSource(environment: EnvironmentConfig): TokenSource
+  /** Keeps an app registration's secret in the OS keychain (never in the data folder). */
+  saveClientSecret(environment: EnvironmentConfig, secret: string): Promise<void>
+  /** Signs out and deletes every secret and token kept for the environment. */
+  forget(environment: EnvironmentConfig): Promise<void>
+}
+
+export interface ServiceOptions {
+  dataDir: string
+  auth: TokenProvider
+  /** Transport settings for every client (timeouts, retries, parallelism cap). */
+  transport?: Partial<Omit<TransportOptions, 'environmentUrl' | 'tokens'>>
+}
+
+/**
+ * The composition root: one store, one client per environment, the engines. The Electron main,
+ * the web bridge used by UI tests and the dvsync CLI all build the product from here, so they
+ * run the same code (ARCHITECTURE.md, app/).
+ */
+export interface Services {
+  readonly store: Store
+  readonly auth: TokenProvider
+  environment(name: string): EnvironmentConfig
+  client(environment: EnvironmentConfig): DataverseClient
+  pullEngine(environment: EnvironmentConfig): PullEngine
+  close(): void
+}
+
+export class UnknownEnvironmentError extends Error {
+  override name = 'UnknownEnvironmentError'
+}
+
+export function createServices(options: ServiceOptions): Services {
+  const store = openStore(options.dataDir)
+  const clients = new Map<number, DataverseClient>()
+  const client = (environment: EnvironmentConfig): DataverseClient => {
+    let c = clients.get(environment.id)
+    if (!c) {
+      c = new DataverseClient({
+        ...options.transport,
+        environmentUrl: environment.url,
+        tokens: options.auth.tokenSource(environment)
+      })
+      clients.set(environment.id, c)
+    }
+    return c
+  }
+  return {
+    store,
+    auth: options.auth,
+    environment(name) {
+      const found = store.environments.byName(name)
+      if (!found) {
+        const known = store.environments.list().map((e) => e.name)
+        throw new UnknownEnvironmentError(
+          `There is no environment named '${name}'.${known.length ? ` Known: ${known.join(', ')}.` : ''} Add one with: dvsync env add ${name} --url URL --auth KIND`
+        )
+      }
+      return found
+    },
+    client,
+    pullEngine: (environment) => new PullEngine({ store, client: client(environment) }),
+    close: () => store.close()
+  }
+}

@@ -1,0 +1,174 @@
+import type { Command } from 'commander'
+import { jsonPropertyOf } from '../../../src-shared/model/metadata'
+import { CliError } from '../exit-codes'
+import { textTable } from '../format'
+import type { CommandContext } from '../main'
+
+interface EnvTable {
+  env: string
+  table: string
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+export function registerMetadata(program: Command, context: CommandContext): void {
+  program
+    .command('tables')
+    .description('Tables with entity set, primary id, change-tracking flag and alternate keys.')
+    .requiredOption('--env <name>', 'environment')
+    .action(async (flags: { env: string }) => {
+      const services = await context.services()
+      const tables = await services.client(services.environment(flags.env)).metadata.listTables()
+      context.output.result({ tables }, () =>
+        textTable(
+          ['table', 'entity set', 'primary id', 'tracking', 'keys'],
+          tables.map((t) => [
+            t.logicalName,
+            t.entitySetName,
+            t.primaryIdAttribute,
+            t.changeTrackingEnabled ? 'on' : t.canChangeTrackingBeEnabled ? 'off' : 'n/a',
+            t.keys
+              .map(
+                (k) =>
+                  `${k.logicalName}(${k.columns.join(',')})${k.status === 'Active' ? '' : ` ${k.status}`}`
+              )
+              .join(' ')
+          ])
+        )
+      )
+    })
+
+  program
+    .command('columns')
+    .description("A table's columns with their types.")
+    .requiredOption('--env <name>', 'environment')
+    .requiredOption('--table <logical>', 'table logical name')
+    .action(async (flags: EnvTable) => {
+      const services = await context.services()
+      const table = await services
+        .client(services.environment(flags.env))
+        .metadata.getTable(flags.table)
+      context.output.result({ table: table.logicalName, columns: table.columns }, () =>
+        textTable(
+          ['column', 'json name', 'type', 'create', 'update', 'required', 'details'],
+          table.columns.map((c) => [
+            c.logicalName,
+            jsonPropertyOf(c),
+            c.type,
+            c.validForCreate ? 'yes' : '',
+            c.validForUpdate ? 'yes' : '',
+            c.requiredLevel === 'None' ? '' : c.requiredLevel,
+            c.targets
+              ? `→ ${c.targets.join('|')}`
+              : c.options
+                ? c.options.map((o) => `${o.value}=${o.label}`).join(', ')
+                : c.maxLength
+                  ? `max ${c.maxLength}`
+                  : ''
+          ])
+        )
+      )
+    })
+
+  program
+    .command('keys')
+    .description("A table's alternate keys with their index status.")
+    .requiredOption('--env <name>', 'environment')
+    .requiredOption('--table <logical>', 'table logical name')
+    .action(async (flags: EnvTable) => {
+      const services = await context.services()
+      const keys = await services
+        .client(services.environment(flags.env))
+        .metadata.getKeys(flags.table)
+      context.output.result({ table: flags.table, keys }, () =>
+        keys.length
+          ? textTable(
+              ['key', 'columns', 'status'],
+              keys.map((k) => [k.logicalName, k.columns.join(', '), k.status])
+            )
+          : `Table '${flags.table}' has no alternate keys. Create one with: dvsync key create --env ${flags.env} --table ${flags.table} --name NAME --columns a,b`
+      )
+    })
+
+  program
+    .command('key')
+    .description('Alternate keys.')
+    .command('create')
+    .description(
+      'Create an alternate key; Dataverse builds its index in the background (Pending → Active).'
+    )
+    .requiredOption('--env <name>', 'environment')
+    .requiredOption('--table <logical>', 'table logical name')
+    .requiredOption('--name <schema>', 'key schema name, e.g. cr_sku_key')
+    .requiredOption('--columns <a,b>', 'key columns, comma separated')
+    .option('--wait', 'wait until the index is Active (or Failed)')
+    .option('--timeout <seconds>', 'how long --wait waits', (v: string) => Number(v), 600)
+    .action(
+      async (
+        flags: EnvTable & { name: string; columns: string; wait?: boolean; timeout: number }
+      ) => {
+        const columns = flags.columns
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean)
+        if (columns.length === 0) throw new CliError('--columns needs at least one column.')
+        const services = await context.services()
+        const metadata = services.client(services.environment(flags.env)).metadata
+        await metadata.createKey(flags.table, { schemaName: flags.name, columns })
+        const find = async () =>
+          (await metadata.getKeys(flags.table)).find(
+            (k) => k.schemaName.toLowerCase() === flags.name.toLowerCase()
+          )
+        let key = await find()
+        const deadline = Date.now() + flags.timeout * 1000
+        while (
+          flags.wait &&
+          key &&
+          (key.status === 'Pending' || key.status === 'InProgress') &&
+          Date.now() < deadline
+        ) {
+          context.output.info(`Key ${flags.name}: ${key.status}…`)
+          await sleep(1000)
+          key = await find()
+        }
+        if (key?.status === 'Failed') {
+          throw new CliError(
+            `The index of key ${flags.name} failed: the table holds records with the same ${columns.join(' + ')}. Remove the duplicates, then reactivate the key.`,
+            1
+          )
+        }
+        context.output.result(
+          { table: flags.table, key },
+          () =>
+            `Key ${flags.name} on ${flags.table} (${columns.join(', ')}): ${key?.status ?? 'created'}.`
+        )
+      }
+    )
+
+  program
+    .command('tracking')
+    .description('Change tracking.')
+    .command('enable')
+    .description('Turn change tracking on for a table (it can not be turned off again).')
+    .requiredOption('--env <name>', 'environment')
+    .requiredOption('--table <logical>', 'table logical name')
+    .action(async (flags: EnvTable) => {
+      const services = await context.services()
+      const metadata = services.client(services.environment(flags.env)).metadata
+      const table = await metadata.getTable(flags.table)
+      if (!table.changeTrackingEnabled) {
+        if (!table.canChangeTrackingBeEnabled)
+          throw new CliError(
+            `Dataverse does not allow change tracking on '${flags.table}' (CanChangeTrackingBeEnabled is false).`
+          )
+        await metadata.enableChangeTracking(flags.table)
+      }
+      context.output.result(
+        { table: flags.table, changeTrackingEnabled: true, changed: !table.changeTrackingEnabled },
+        () =>
+          table.changeTrackingEnabled
+            ? `Change tracking was already on for ${flags.table}.`
+            : `Change tracking is now on for ${flags.table}.`
+      )
+    })
+}

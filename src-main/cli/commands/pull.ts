@@ -1,0 +1,182 @@
+import type { Command } from 'commander'
+import type { RunItem } from '../../../src-shared/model/run'
+import { exportFormatOf, exportPullChanges } from '../../sync/export-changes'
+import { CliError } from '../exit-codes'
+import { count, plural, textTable } from '../format'
+import type { CommandContext } from '../main'
+
+interface PullFlags {
+  env: string
+  table: string
+  columns?: string
+  export?: string
+  full?: boolean
+  pageSize?: number
+}
+
+/** Column-level differences of one journal item: created and deleted show every value. */
+export function columnChanges(item: RunItem): Record<string, { from: unknown; to: unknown }> {
+  const before = item.before ?? {}
+  const after = item.after ?? {}
+  const names = new Set([...Object.keys(before), ...Object.keys(after)])
+  const out: Record<string, { from: unknown; to: unknown }> = {}
+  for (const name of names) {
+    const from = item.action === 'created' ? null : (before[name] ?? null)
+    const to = item.action === 'deleted' ? null : (after[name] ?? null)
+    if (item.action !== 'updated' || JSON.stringify(from) !== JSON.stringify(to))
+      out[name] = { from, to }
+  }
+  return out
+}
+
+export function registerPull(program: Command, context: CommandContext): void {
+  program
+    .command('pull')
+    .description(
+      'Pull a table into the local mirror: everything the first time, then only what changed.'
+    )
+    .requiredOption('--env <name>', 'environment')
+    .requiredOption('--table <logical>', 'table logical name')
+    .option('--columns <a,b>', 'columns to mirror (default: the mirror’s, or all readable columns)')
+    .option('--export <file>', 'also write the changes to FILE.csv or FILE.ndjson')
+    .option('--full', 'ignore the stored delta token and compare every row')
+    .option('--page-size <n>', 'rows per page (at most 5000)', (v: string) => {
+      const n = Number(v)
+      if (!Number.isInteger(n) || n < 1 || n > 5000)
+        throw new CliError(`--page-size must be 1 to 5000 (got '${v}').`)
+      return n
+    })
+    .action(async (flags: PullFlags) => {
+      if (flags.export) {
+        try {
+          exportFormatOf(flags.export)
+        } catch (err) {
+          throw new CliError((err as Error).message)
+        }
+      }
+      const services = await context.services()
+      const environment = services.environment(flags.env)
+      const controller = new AbortController()
+      const onSignal = (): void => {
+        context.output.info('Stopping after the current page… (press Ctrl+C again to force)')
+        controller.abort()
+        process.once('SIGINT', () => process.exit(130))
+      }
+      process.once('SIGINT', onSignal)
+      try {
+        const result = await services.pullEngine(environment).run({
+          environment,
+          table: flags.table.toLowerCase(),
+          ...(flags.columns
+            ? {
+                columns: flags.columns
+                  .split(',')
+                  .map((c) => c.trim())
+                  .filter(Boolean)
+              }
+            : {}),
+          ...(flags.full ? { full: true } : {}),
+          ...(flags.pageSize ? { maxPageSize: flags.pageSize } : {}),
+          signal: controller.signal,
+          onProgress: (p) => {
+            const rate = p.elapsedMs > 0 ? Math.round((p.rows / p.elapsedMs) * 1000) : 0
+            context.output.info(
+              `${flags.table} (${p.mode}): ${plural(p.pages, 'page')}, ${plural(p.rows, 'row')} read — ${count(p.counts.created)} created, ${count(p.counts.updated)} updated, ${count(p.counts.deleted)} deleted — ${count(rate)} rows/s`
+            )
+          }
+        })
+        const exported = flags.export
+          ? await exportPullChanges(services.store, result.runId, flags.export)
+          : undefined
+        const json = {
+          runId: result.runId,
+          table: result.table,
+          mode: result.mode,
+          created: result.created,
+          updated: result.updated,
+          deleted: result.deleted,
+          unchanged: result.unchanged,
+          requests: result.requests,
+          durationMs: result.durationMs,
+          export: exported
+            ? { file: exported.file, format: exported.format, records: exported.records }
+            : null,
+          ...(result.message ? { message: result.message } : {})
+        }
+        context.output.result(json, () =>
+          [
+            result.message ?? '',
+            `Pulled ${result.table} (${result.mode}, run ${result.runId}): ${count(result.created)} created, ${count(result.updated)} updated, ${count(result.deleted)} deleted in ${count(result.durationMs)} ms with ${plural(result.requests, 'request')}.`,
+            exported ? `Exported ${plural(exported.records, 'change')} to ${exported.file}.` : ''
+          ]
+            .filter(Boolean)
+            .join('\n')
+        )
+      } finally {
+        process.removeListener('SIGINT', onSignal)
+      }
+    })
+
+  program
+    .command('changes')
+    .description(
+      'The records a pull changed, with before and after values per column (default: the latest pull).'
+    )
+    .requiredOption('--env <name>', 'environment')
+    .requiredOption('--table <logical>', 'table logical name')
+    .option('--run <id>', 'a pull run id (see dvsync runs)', (v: string) => Number(v))
+    .action(async (flags: EnvTable & { run?: number }) => {
+      const services = await context.services()
+      const environment = services.environment(flags.env)
+      const table = flags.table.toLowerCase()
+      const run =
+        flags.run !== undefined
+          ? services.store.runs.get(flags.run)
+          : services.store.runs.latest('pull', environment.id, table)
+      if (
+        !run ||
+        run.kind !== 'pull' ||
+        run.tableName !== table ||
+        run.environmentId !== environment.id
+      ) {
+        throw new CliError(
+          flags.run !== undefined
+            ? `Run ${flags.run} is not a pull of ${table} in ${flags.env}.`
+            : `No pull of ${table} in ${flags.env} yet. Run: dvsync pull --env ${flags.env} --table ${table}`
+        )
+      }
+      const changes = [...services.store.runs.items(run.id)].map((item) => ({
+        change: item.action,
+        id: item.recordId,
+        key: item.recordKey,
+        columns: columnChanges(item)
+      }))
+      context.output.result(
+        { runId: run.id, table, mode: run.mode, startedAt: run.startedAt, changes },
+        () =>
+          changes.length
+            ? textTable(
+                ['change', 'key', 'id', 'columns'],
+                changes.map((c) => [
+                  c.change,
+                  c.key,
+                  c.id,
+                  Object.entries(c.columns)
+                    .map(([col, v]) =>
+                      c.change === 'updated'
+                        ? `${col}: ${JSON.stringify(v.from)} → ${JSON.stringify(v.to)}`
+                        : col
+                    )
+                    .join('; ')
+                    .slice(0, 160)
+                ])
+              )
+            : `Pull ${run.id} (${run.mode}) changed nothing.`
+      )
+    })
+}
+
+interface EnvTable {
+  env: string
+  table: string
+}

@@ -1,0 +1,47 @@
+import {
+  AuthenticationError,
+  DataverseError,
+  ProtocolError,
+  UnreachableError,
+  CancelledError
+} from '../dataverse/errors'
+import { UnknownEnvironmentError } from '../app/services'
+import { ColumnSelectionError } from '../sync/columns'
+import { ChangeTrackingDisabledError } from '../sync/pull'
+import { CliError, ExitCode, type ExitCodeValue } from './exit-codes'
+
+/** The exit code scripts get for an error (shared/design/cli.md). */
+export function exitCodeFor(err: unknown): ExitCodeValue {
+  if (err instanceof CliError) return err.exitCode
+  if (err instanceof AuthenticationError) return ExitCode.AuthFailed
+  if (err instanceof DataverseError)
+    return err.status === 401 || err.status === 403 ? ExitCode.AuthFailed : ExitCode.Unreachable
+  if (err instanceof UnreachableError || err instanceof ProtocolError) return ExitCode.Unreachable
+  if (
+    err instanceof UnknownEnvironmentError ||
+    err instanceof ColumnSelectionError ||
+    err instanceof ChangeTrackingDisabledError
+  ) {
+    return ExitCode.BadInput
+  }
+  if (err instanceof CancelledError) return ExitCode.PartialFailure
+  return ExitCode.InternalError
+}
+
+/** Errors the user can act on print their message; anything else is a bug and shows its stack. */
+export function describeError(err: unknown): string {
+  if (
+    err instanceof CliError ||
+    err instanceof AuthenticationError ||
+    err instanceof DataverseError ||
+    err instanceof UnreachableError ||
+    err instanceof ProtocolError ||
+    err instanceof UnknownEnvironmentError ||
+    err instanceof ColumnSelectionError ||
+    err instanceof ChangeTrackingDisabledError ||
+    err instanceof CancelledError
+  ) {
+    return err.message
+  }
+  return err instanceof Error ? (err.stack ?? err.message) : String(err)
+}

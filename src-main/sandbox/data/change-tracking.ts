@@ -3,6 +3,7 @@ import { errors } from '../http/errors'
 import { json, text } from '../http/responses'
 import { readSkipToken, writeSkipToken, type Cursor } from '../odata/paging-cookie'
 import { pageSizeOf } from '../odata/prefer'
+import { parseCount } from '../odata/query-options'
 import type { TableModel } from '../schema/model'
 import { nextLink } from './query-collection'
 import { checkKnownOptions, preferenceApplied, rowWriter, selection } from './query-options-use'
@@ -29,7 +30,10 @@ function parseDeltaToken(token: string): { version: number; atMs: number } | und
   if (!m) return undefined
   const [, v, mo, d, y, h, mi, s] = m.map(Number) as number[]
   const atMs = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!)
-  return Number.isNaN(atMs) ? undefined : { version: v!, atMs }
+  // Date.UTC rolls 13/45 over into a later date: only a token that formats back to itself is one
+  // this service wrote; anything else is garbled, not merely old.
+  if (Number.isNaN(atMs) || formatDeltaToken(v!, atMs) !== token) return undefined
+  return { version: v!, atMs }
 }
 
 function invalidToken(table: TableModel): Error {
@@ -146,6 +150,9 @@ export function trackChanges(ctx: RequestContext, table: TableModel): ApiRespons
   const body: Record<string, unknown> = {
     '@odata.context': `${ctx.root}$metadata#${table.entitySetName}${cols}${delta ? '/$delta' : ''}`
   }
+  // $count is allowed with track-changes (§1.6): the size of the whole sync, as /$count says.
+  if (ctx.query.has('$count') && parseCount(ctx.query.get('$count')!))
+    body['@odata.count'] = changeCount(ctx, table, cursor)
   body['value'] = value
   if (next) {
     body['@odata.nextLink'] = nextLink(ctx, writeSkipToken(next))
@@ -164,10 +171,15 @@ export function trackChanges(ctx: RequestContext, table: TableModel): ApiRespons
 export function countChanges(ctx: RequestContext, table: TableModel): ApiResponse {
   checkTrackable(ctx, table)
   const { cursor } = startCursor(ctx, table)
+  return text(200, String(changeCount(ctx, table, cursor)))
+}
+
+/** Rows changed in the cursor's version range, plus deletions after the initial sync; ≤ 5,000. */
+function changeCount(ctx: RequestContext, table: TableModel, cursor: TrackingCursor): number {
   const store = ctx.state.catalog.store(table.logicalName)
   let n = 0
   for (const _row of store.scanVersions(cursor.from, cursor.to)) n++
   if (cursor.from > 0)
     n += ctx.state.changeLog.countDeletions(table.logicalName, cursor.from, cursor.to)
-  return text(200, String(Math.min(n, 5000)))
+  return Math.min(n, 5000)
 }

@@ -122,16 +122,17 @@ function upsertTarget(
 ): void {
   const identity = targetIdentity(table, target, index)
   const existing = findRecord(ctx.state, table, identity)
-  const seenKey = existing
-    ? `id:${String(existing[table.primaryId])}`
-    : JSON.stringify([...(identity.kind === 'key' ? identity.values : [['id', identity.id]])])
-  if (seen.has(seenKey)) {
+  // Duplicates are refused (§4.1) whether the record existed before the request or an earlier
+  // target created it: remember both how each target named its record and which record it was.
+  const named = identityKey(identity)
+  const recordKey = existing ? `id:${String(existing[table.primaryId])}` : undefined
+  if (seen.has(named) || (recordKey && seen.has(recordKey))) {
     throw errors.badRequest(
       `Targets[${index}] names the same record as an earlier target; UpsertMultiple does not accept duplicates.`,
       '0x80040237'
     )
   }
-  seen.add(seenKey)
+  seen.add(named)
   const values = payload(ctx, table, target, existing ? 'update' : 'create')
   if (identity.kind === 'key') {
     if (existing) {
@@ -149,8 +150,20 @@ function upsertTarget(
       Object.assign(values, keyColumnValues(table, identity))
     }
   }
-  if (existing) updateRecord(ctx.state, table, existing, values)
-  else createRecord(ctx.state, table, values, identity.kind === 'id' ? identity.id : undefined)
+  const row = existing
+    ? updateRecord(ctx.state, table, existing, values)
+    : createRecord(ctx.state, table, values, identity.kind === 'id' ? identity.id : undefined)
+  seen.add(`id:${String(row[table.primaryId])}`)
+}
+
+/** How a target named its record; text compares case-insensitively, as the key index does. */
+function identityKey(identity: RecordIdentity): string {
+  if (identity.kind === 'id') return `id:${identity.id}`
+  const values = [...identity.values].map(([column, value]) => [
+    column,
+    typeof value === 'string' ? value.toLowerCase() : value
+  ])
+  return `key:${identity.key.logicalName}:${JSON.stringify(values.sort())}`
 }
 
 function targetIdentity(

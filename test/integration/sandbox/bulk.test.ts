@@ -194,6 +194,12 @@ describe('§4.1 UpsertMultiple', () => {
       404,
       '0x80060891'
     )
+    // Key values compare case-insensitively, so these name one record too.
+    const mixed = await upsert([
+      ['Dup-B', 'one'],
+      ['dup-b', 'two']
+    ])
+    expect(mixed.status).toBe(400)
   })
 
   it('refuses key columns repeated in the body on the create path (400)', async () => {

@@ -30,6 +30,34 @@ export const defaultFaults = (): FaultSettings => ({
   script: []
 })
 
+const KINDS: readonly FaultKind[] = [
+  'fail-500',
+  'fail-503',
+  'throttle',
+  'drop-before',
+  'drop-mid-response'
+]
+
+function validate(settings: FaultSettings): void {
+  for (const key of ['failRate', 'dropRate'] as const) {
+    const v = settings[key]
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+      throw new RangeError(`${key} must be between 0 and 1`)
+  }
+  if (typeof settings.latencyMs !== 'number' || !(settings.latencyMs >= 0))
+    throw new RangeError('latencyMs must be 0 or more')
+  if (!Number.isInteger(settings.seed)) throw new RangeError('seed must be an integer')
+  if (!Array.isArray(settings.script)) throw new RangeError('script must be a list of faults')
+  for (const fault of settings.script) {
+    if (!KINDS.includes(fault?.kind))
+      throw new RangeError(`a scripted fault's kind must be one of ${KINDS.join(', ')}`)
+    if (!Number.isInteger(fault.count) || fault.count < 1)
+      throw new RangeError("a scripted fault's count must be a positive integer")
+    if (fault.match !== undefined && typeof fault.match !== 'string')
+      throw new RangeError("a scripted fault's match must be text")
+  }
+}
+
 /**
  * Decides, per request, which fault (if any) to inject. Random faults come from a seeded
  * sequence so a run can be replayed; scripted ones make a test's storm exact.
@@ -38,18 +66,16 @@ export class FaultInjector {
   private settings: FaultSettings = defaultFaults()
   private rnd = new SeededRandom(1)
 
+  /** Applies the patch only if the result is valid: a refused change leaves the old settings. */
   configure(patch: Partial<FaultSettings>): FaultSettings {
-    this.settings = {
+    const next: FaultSettings = {
       ...this.settings,
       ...patch,
       script: patch.script ? patch.script.map((f) => ({ ...f })) : this.settings.script
     }
+    validate(next)
+    this.settings = next
     if (patch.seed !== undefined) this.rnd = new SeededRandom(patch.seed)
-    for (const key of ['failRate', 'dropRate'] as const) {
-      const v = this.settings[key]
-      if (!(v >= 0 && v <= 1)) throw new RangeError(`${key} must be between 0 and 1`)
-    }
-    if (!(this.settings.latencyMs >= 0)) throw new RangeError('latencyMs must be 0 or more')
     return this.current()
   }
 

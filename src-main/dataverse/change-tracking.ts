@@ -4,6 +4,7 @@ import type { Transport } from './transport'
 
 /** One change from a change-tracking response (reference §1.3). */
 export type Change =
+  /** `values` is the row as sent: the selected columns plus annotations such as @odata.etag. */
   | { kind: 'upsert'; id: string; etag?: string; values: Record<string, unknown> }
   | { kind: 'deleted'; id: string }
 

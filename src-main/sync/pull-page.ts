@@ -21,6 +21,8 @@ export interface PageContext {
   seq: { next: number }
   /** Readable key of a record for the journal, e.g. "PRD-0000042". */
   keyOf: (values: Record<string, unknown>) => string | null
+  /** The properties a mirrored row keeps (the selected columns and the primary id). */
+  dataKeys: string[]
 }
 
 /**
@@ -48,7 +50,8 @@ export function applyChanges(ctx: PageContext, changes: readonly Change[]): void
       })
       continue
     }
-    const data = JSON.stringify(change.values)
+    // Serialising with the list of kept properties drops annotations without copying the row.
+    const data = JSON.stringify(change.values, ctx.dataKeys)
     const etag = change.etag ?? null
     // On an initial pull the mirror starts empty: no need to look for a before-image.
     const before = initial ? undefined : rows.get(change.id)

@@ -120,7 +120,8 @@ export class PullEngine {
       runs: store.runs,
       counts,
       seq: { next: 1 },
-      keyOf: recordKeyOf(mirror)
+      keyOf: recordKeyOf(mirror),
+      dataKeys: [...mirror.columns, mirror.primaryId]
     }
     const figures = (): object => client.metrics.since(figuresBefore)
     try {

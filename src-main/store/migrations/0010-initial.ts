@@ -65,7 +65,10 @@ export const initial: Migration = {
       ) STRICT;
       CREATE INDEX runs_by_table ON runs (environment_id, table_name, started_at);
 
+      -- A rowid table: items carry large before/after values, which WITHOUT ROWID B-trees
+      -- store poorly; appends go to the end of the table and of the small (run_id, seq) index.
       CREATE TABLE run_items (
+        id INTEGER PRIMARY KEY,
         run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
         seq INTEGER NOT NULL,
         record_id TEXT,
@@ -76,9 +79,8 @@ export const initial: Migration = {
         after TEXT,
         error_code TEXT,
         error_message TEXT,
-        PRIMARY KEY (run_id, seq)
-      ) STRICT, WITHOUT ROWID;
-      CREATE INDEX run_items_by_action ON run_items (run_id, action, seq);
+        UNIQUE (run_id, seq)
+      ) STRICT;
     `)
   }
 }

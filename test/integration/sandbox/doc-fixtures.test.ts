@@ -14,6 +14,11 @@ const h = useSandbox({ schema: withDemoTables(exampleRecord, sampleExample) })
 /** The docs' standard request headers (§8.1). */
 const STANDARD = { 'If-None-Match': 'null', Accept: 'application/json' }
 const ORG = '[Organization URI]/api/data/v9.2'
+/** What the docs' JSON responses carry. */
+const JSON_HEADERS = {
+  'Content-Type': 'application/json; odata.metadata=minimal',
+  'OData-Version': '4.0'
+}
 
 describe('§1 change tracking fixtures', () => {
   let monteOrton = ''
@@ -159,10 +164,7 @@ describe('§3.2 upsert fixtures', () => {
     })
     expectDocumented(res, {
       status: 404,
-      headers: {
-        'OData-Version': '4.0',
-        'Content-Type': 'application/json; odata.metadata=minimal'
-      },
+      headers: JSON_HEADERS,
       body: { error: { code: '', message: 'account With Id = … Does Not Exist' } }
     })
     expectError(res, 404, '0x80040217', `Entity 'account' With Id = ${id} Does Not Exist`)
@@ -175,10 +177,7 @@ describe('§3.2 upsert fixtures', () => {
     const res = await h.api('PATCH', `accounts(${id})`, request)
     expectDocumented(res, {
       status: 412,
-      headers: {
-        'OData-Version': '4.0',
-        'Content-Type': 'application/json; odata.metadata=minimal'
-      },
+      headers: JSON_HEADERS,
       body: { error: { code: '', message: 'A record with matching key values already exists.' } }
     })
     expectError(res, 412, '0x80040237', 'A record with matching key values already exists.')
@@ -204,10 +203,7 @@ describe('§3.3 conditional operation fixtures', () => {
     )
     expectDocumented(res, {
       status: 304,
-      headers: {
-        'Content-Type': 'application/json; odata.metadata=minimal',
-        'OData-Version': '4.0'
-      }
+      headers: JSON_HEADERS
     })
   })
 
@@ -215,10 +211,7 @@ describe('§3.3 conditional operation fixtures', () => {
     await h.api('PATCH', `accounts(${id})`, { body: { name: 'Moved on' } })
     const stale = {
       status: 412,
-      headers: {
-        'Content-Type': 'application/json; odata.metadata=minimal',
-        'OData-Version': '4.0'
-      },
+      headers: JSON_HEADERS,
       body: {
         error: {
           code: '',
@@ -299,10 +292,7 @@ describe('§4 bulk operation fixtures', () => {
     )
     expectDocumented(res, {
       status: 200,
-      headers: {
-        'Content-Type': 'application/json; odata.metadata=minimal',
-        'OData-Version': '4.0'
-      },
+      headers: JSON_HEADERS,
       body: {
         '@odata.context': `${ORG}/$metadata#sdkmessagefilters(sdkmessagefilterid)`,
         value: [
@@ -416,10 +406,7 @@ describe('§7.3 and §8 fixtures', () => {
     }
     expectDocumented(res, {
       status: 200,
-      headers: {
-        'Content-Type': 'application/json; odata.metadata=minimal',
-        'OData-Version': '4.0'
-      },
+      headers: JSON_HEADERS,
       body: {
         '@odata.context': `${ORG}/$metadata#EntityDefinitions(DisplayName,IsKnowledgeManagementEnabled,EntitySetName)/$entity`,
         DisplayName: { LocalizedLabels: [label], UserLocalizedLabel: label },

@@ -8,7 +8,7 @@ import { ODataError } from './errors'
 import { type BodyPartOut, type HeaderList, serializeHttpResponse } from './multipart'
 import { type InnerResponse } from './batch-types'
 
-/** The JSON error content type of §5.2 / §7.3 error responses. */
+/** The JSON content type of §5.2 / §7.3 responses (errors and, plus odata.streaming, GETs). */
 export const JSON_ERROR_TYPE = 'application/json; odata.metadata=minimal'
 
 /**
@@ -90,6 +90,12 @@ export function normalizeResponse(response: InnerResponse, method: string): Inne
   }
   add('OData-Version', '4.0')
   if (response.status >= 400) add('REQ_ID', randomUUID())
+  // §5.2: a GET part's JSON answer is `…; odata.metadata=minimal; odata.streaming=true`, unlike
+  // the same GET sent on its own (§8.2–8.5 fixtures show no odata.streaming there).
+  const type = merged.get('content-type')
+  if (method === 'GET' && response.status < 300 && type?.[1] === JSON_ERROR_TYPE) {
+    merged.set('content-type', [type[0], `${JSON_ERROR_TYPE}; odata.streaming=true`])
+  }
   const entityId = merged.get('odata-entityid')?.[1]
   if (method === 'POST' && (response.status === 201 || response.status === 204) && entityId) {
     add('Location', entityId)

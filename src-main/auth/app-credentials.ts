@@ -27,7 +27,13 @@ export interface AppTokenOptions {
  * repeated calls from it until 300 s before expiry. A forced refresh (after a 401) skips it.
  */
 export function appTokenSource(options: AppTokenOptions): TokenSource {
-  let app: Promise<{ cca: ConfidentialClientApplication; secrets: string[] }> | undefined
+  let app:
+    | Promise<{
+        cca: ConfidentialClientApplication
+        secrets: string[]
+        kind: AppCredential['kind']
+      }>
+    | undefined
   const create = async () => {
     const credential = await options.credential()
     const auth: Configuration['auth'] = { clientId: options.clientId, ...options.auth }
@@ -43,7 +49,7 @@ export function appTokenSource(options: AppTokenOptions): TokenSource {
       auth,
       system: { loggerOptions: msalLogger(options.log, secrets) }
     })
-    return { cca, secrets }
+    return { cca, secrets, kind: credential.kind }
   }
   return {
     async getToken(request) {
@@ -51,7 +57,7 @@ export function appTokenSource(options: AppTokenOptions): TokenSource {
         app = undefined
         throw err
       })
-      const { cca, secrets } = await app
+      const { cca, secrets, kind } = await app
       try {
         const result = await cca.acquireTokenByClientCredential({
           scopes: [options.scope],
@@ -69,7 +75,8 @@ export function appTokenSource(options: AppTokenOptions): TokenSource {
           flow: 'app',
           clientId: options.clientId,
           authority: options.auth.authority,
-          secrets
+          secrets,
+          credential: kind
         })
       }
     }

@@ -98,3 +98,11 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     return cut < 0 ? run : `${run.slice(0, cut)}?[redacted]`
   })
 }
+
+/** "400 ms", "30 s", "5 minutes": for messages about timeouts. */
+export const humanDuration = (ms: number): string =>
+  ms < 1_000
+    ? `${ms} ms`
+    : ms < 120_000
+      ? `${Math.round(ms / 1000)} s`
+      : `${Math.round(ms / 60_000)} minutes`

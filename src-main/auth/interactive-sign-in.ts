@@ -1,5 +1,11 @@
 import type { AuthenticationResult, PublicClientApplication } from '@azure/msal-node'
-import { AuthFailedError, SignInCancelledError, SignInTimeoutError, redact } from './errors'
+import {
+  AuthFailedError,
+  SignInCancelledError,
+  SignInTimeoutError,
+  humanDuration,
+  redact
+} from './errors'
 import { fromMsalError, type MsalErrorContext } from './msal-errors'
 
 /** Opens a URL in the system browser: Electron's shell.openExternal, or browser-opener.ts. */
@@ -39,7 +45,7 @@ export async function signInInteractively(
   const endedError = (): Error =>
     ended === 'timeout'
       ? new SignInTimeoutError(
-          `Sign-in to ${where} was not completed within ${duration(request.timeoutMs)}, so it was stopped. Start it again and finish signing in in the browser window that opens (if none opens, visit the printed URL).`
+          `Sign-in to ${where} was not completed within ${humanDuration(request.timeoutMs)}, so it was stopped. Start it again and finish signing in in the browser window that opens (if none opens, visit the printed URL).`
         )
       : new SignInCancelledError(`Sign-in to ${where} was cancelled.`)
 
@@ -117,13 +123,6 @@ async function postCancel(authorizeUrl: string): Promise<void> {
     () => undefined
   )
 }
-
-const duration = (ms: number): string =>
-  ms < 1_000
-    ? `${ms} ms`
-    : ms < 120_000
-      ? `${Math.round(ms / 1000)} s`
-      : `${Math.round(ms / 60_000)} minutes`
 
 // What the browser tab shows after the loopback listener got the answer. Static text only.
 const page = (title: string, text: string): string =>

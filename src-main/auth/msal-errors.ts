@@ -15,6 +15,8 @@ export interface MsalErrorContext {
   authority: string
   /** Values to scrub from anything echoed (the client secret in use). */
   secrets?: readonly string[]
+  /** The app credential in use, for the advice on invalid_client. */
+  credential?: 'secret' | 'certificate'
 }
 
 /**
@@ -43,7 +45,11 @@ export function fromMsalError(err: unknown, ctx: MsalErrorContext): Error {
       case 'invalid_client':
         return new AuthFailedError(
           'credential-rejected',
-          `The identity provider rejected the credential of app ${ctx.clientId} for ${where} (${detail(err, ctx)}). Check the secret or certificate (it may have expired or been replaced) and the app registration, then store it again (dvsync env add … --secret-stdin).`
+          `The identity provider rejected the credential of app ${ctx.clientId} for ${where} (${detail(err, ctx)}). ${
+            ctx.credential === 'certificate'
+              ? 'Check that this certificate is uploaded to the app registration (Certificates & secrets) and has not expired, and that --client-id and --tenant are right.'
+              : 'Check the secret (it may have expired or been replaced) and the app registration, then store it again (dvsync env add … --secret-stdin).'
+          }`
         )
       case 'unauthorized_client':
         return new AuthFailedError(
@@ -102,12 +108,16 @@ function isCode<T extends AuthError>(
 }
 
 /**
- * "code: AADSTSnnnn: first sentence", without Entra's trace/correlation/timestamp lines and with
- * anything token-like removed.
+ * "code: AADSTSnnnn: first sentence", without Entra's trace/correlation/timestamp parts (MSAL
+ * wraps the IdP's error_description as "Error(s): … - Timestamp: … - Description: … -
+ * Correlation ID: … - Trace ID: …") and with anything token-like removed.
  */
 function detail(err: unknown, ctx: MsalErrorContext): string {
   if (!(err instanceof AuthError)) return redact(String(err), ctx.secrets)
-  const description = (err.errorMessage || '').split(/\r?\n|\s+Trace ID:/)[0]?.trim() ?? ''
+  let description = err.errorMessage || ''
+  const wrapped = /Description:\s*([\s\S]*?)(?:\s+-\s+Correlation ID:|$)/.exec(description)
+  if (wrapped) description = wrapped[1] ?? ''
+  description = description.split(/\r?\n|\s+Trace ID:/)[0]?.trim() ?? ''
   const text = description ? `${err.errorCode}: ${description}` : err.errorCode
   return redact(text, ctx.secrets).slice(0, 400)
 }

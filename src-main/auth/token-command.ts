@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { AuthFailedError, redact } from './errors'
+import { AuthFailedError, humanDuration, redact } from './errors'
 import { readJwt } from './jwt-shape'
 
 export interface TokenCommandOptions {
@@ -46,7 +46,7 @@ export async function runTokenCommand(
   if (result.timedOut)
     throw new AuthFailedError(
       'token-command',
-      `${where} did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped. Run it yourself to see whether it waits for a sign-in (e.g. run \`az login\` first).`
+      `${where} did not finish within ${humanDuration(options.timeoutMs)} and was stopped. Run it yourself to see whether it waits for a sign-in (e.g. run \`az login\` first).`
     )
   const stderrTail = lastLine(result.stderr)
   if (result.code !== 0)
@@ -160,5 +160,8 @@ function lastLine(stderr: string): string {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter(Boolean)
-  return redact(lines.at(-1) ?? '').slice(0, 300)
+  // Without its final full stop, since the message goes on after it.
+  return redact(lines.at(-1) ?? '')
+    .slice(0, 300)
+    .replace(/[.\s]+$/, '')
 }

@@ -19,6 +19,7 @@ import {
   rowWriter,
   selection
 } from './query-options-use'
+import { annotationMatcher } from './annotations'
 import { rowResolver } from './row-resolver'
 
 /** `@odata.count` and `/$count` stop at 5,000 (reference §8.3). */
@@ -96,8 +97,10 @@ export function queryCollection(
   const body: Record<string, unknown> = {
     '@odata.context': `${ctx.root}$metadata#${table.entitySetName}${selectText ? `(${selectText})` : ''}`
   }
-  const count = query.has('$count') && parseCount(query.get('$count')!)
-  if (count) body['@odata.count'] = countMatches(store.scan(terms), matches)
+  Object.assign(
+    body,
+    countAnnotations(ctx, () => countMatches(store.scan(terms), matches, 1))
+  )
   body['value'] = value
   if (more && last) {
     const token = writeSkipToken(
@@ -114,12 +117,32 @@ export function queryCollection(
   return json(200, body, preferenceApplied(ctx, applied))
 }
 
-function countMatches(rows: Iterable<Row>, matches: (row: Row) => boolean): number {
+/** Counts matching rows up to the limit (plus `beyond`, to tell whether the limit was passed). */
+function countMatches(rows: Iterable<Row>, matches: (row: Row) => boolean, beyond = 0): number {
   let n = 0
   for (const row of rows) {
-    if (matches(row) && ++n >= COUNT_LIMIT) break
+    if (matches(row) && ++n >= COUNT_LIMIT + beyond) break
   }
   return n
+}
+
+const TOTAL = 'Microsoft.Dynamics.CRM.totalrecordcount'
+const EXCEEDED = 'Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded'
+
+/**
+ * `$count=true` → `@odata.count` (≤ 5,000), and when asked for with odata.include-annotations
+ * the §8.3 pair: `@…totalrecordcount` (-1 when $count was not requested) and
+ * `@…totalrecordcountlimitexceeded`. Rows are counted only if one of them is wanted.
+ */
+function countAnnotations(ctx: RequestContext, count: () => number): Record<string, unknown> {
+  const requested = ctx.query.has('$count') && parseCount(ctx.query.get('$count')!)
+  const wants = annotationMatcher(ctx.prefs)
+  const out: Record<string, unknown> = {}
+  const n = requested ? count() : undefined
+  if (n !== undefined) out['@odata.count'] = Math.min(n, COUNT_LIMIT)
+  if (wants?.(TOTAL)) out[`@${TOTAL}`] = n === undefined ? -1 : Math.min(n, COUNT_LIMIT)
+  if (wants?.(EXCEEDED)) out[`@${EXCEEDED}`] = n !== undefined && n > COUNT_LIMIT
+  return out
 }
 
 /** GET <set>/$count: a plain number (reference §8.3). */

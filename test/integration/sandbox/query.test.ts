@@ -215,6 +215,23 @@ describe('§8.3 counting', () => {
     expect(res.json['@odata.count']).toBe(idsWhere((r) => r.creditonhold === false).length)
   })
 
+  it('totalrecordcount annotations when asked for: the count, or -1 without $count', async () => {
+    const headers = {
+      Prefer:
+        'odata.include-annotations="Microsoft.Dynamics.CRM.totalrecordcount,Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"'
+    }
+    const counted = await h.api('GET', 'accounts?$select=accountid&$count=true', { headers })
+    expect(counted.headers.get('preference-applied')).toBe(headers.Prefer)
+    expect(counted.json).toMatchObject({
+      '@odata.count': all.length,
+      '@Microsoft.Dynamics.CRM.totalrecordcount': all.length,
+      '@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded': false
+    })
+    const uncounted = await h.api('GET', 'accounts?$select=accountid', { headers })
+    expect(uncounted.json['@odata.count']).toBeUndefined()
+    expect(uncounted.json['@Microsoft.Dynamics.CRM.totalrecordcount']).toBe(-1)
+  })
+
   it('/$count answers a plain number, filtered when asked', async () => {
     const res = await h.api('GET', 'accounts/$count')
     expect(res.status).toBe(200)
@@ -336,5 +353,12 @@ describe('§8.2 / §8.3 the 5,000 limit', () => {
     })
     expect(res.json['@odata.count']).toBe(5000)
     expect((await big.api('GET', 'products/$count')).text).toBe('5000')
+    const annotated = await big.api('GET', 'products?$select=productid&$count=true', {
+      headers: { Prefer: 'odata.maxpagesize=1,odata.include-annotations="*"' }
+    })
+    expect(annotated.json).toMatchObject({
+      '@Microsoft.Dynamics.CRM.totalrecordcount': 5000,
+      '@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded': true
+    })
   })
 })

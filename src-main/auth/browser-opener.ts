@@ -23,7 +23,7 @@ export function systemBrowserOpener(options: SystemBrowserOptions = {}): OpenBro
   const platform = options.platform ?? process.platform
   return (url) => {
     if (!isOpenableSignInUrl(url)) {
-      print(`Refusing to open ${new URL(url).origin}: sign-in pages must be https or loopback.`)
+      print(`Refusing to open ${describeTarget(url)}: sign-in pages must be https or loopback.`)
       return Promise.resolve()
     }
     print(`To sign in, open this address in your browser if it does not open by itself:\n${url}`)
@@ -65,4 +65,14 @@ export function isOpenableSignInUrl(raw: string): boolean {
     url.protocol === 'https:' ||
     (url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname))
   )
+}
+
+/** Scheme and host only: the rest of a refused URL is none of the terminal's business. */
+function describeTarget(raw: string): string {
+  try {
+    const url = new URL(raw)
+    return `${url.protocol}//${url.host}`
+  } catch {
+    return 'an invalid URL'
+  }
 }

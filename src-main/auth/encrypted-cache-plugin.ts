@@ -1,6 +1,6 @@
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node'
 import { randomBytes } from 'node:crypto'
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { CacheIntegrityError, open, seal } from './cache-crypto'
 import type { CacheKeyProvider } from './cache-key'
@@ -126,12 +126,4 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt))
     }
   }
-}
-
-/** Whether a cache file exists (for status displays; says nothing about its accounts). */
-export async function cacheFileExists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false
-  )
 }

@@ -127,6 +127,27 @@ describe.skipIf(KEYCHAIN_MISSING.length > 0)('interactive sign-in (sandbox IdP, 
     expect(await token(env)).toBe(forced)
   })
 
+  it('serves many concurrent requests (the client runs several in parallel) without losing the cache', async () => {
+    bed.sandbox.controls.identity.setAccessTokenLifetime(120)
+    try {
+      const env = await signIn(userEnv())
+      const tokens = bed.service().tokenSource(env)
+      const results = await within(
+        Promise.all(Array.from({ length: 16 }, () => tokens.getToken())),
+        10_000,
+        'concurrent tokens'
+      )
+      bed.remember(...results)
+      expect(
+        results.every((t) => claimsOf(t)['preferred_username'] === 'admin@sandbox.local')
+      ).toBe(true)
+      // The cache is intact afterwards: the account still refreshes with what was written back.
+      expect(claimsOf(await token(env, true))['preferred_username']).toBe('admin@sandbox.local')
+    } finally {
+      bed.sandbox.controls.identity.setAccessTokenLifetime(3600)
+    }
+  })
+
   it('turns a rejected refresh token into SignInRequiredError; signing in again recovers', async () => {
     const env = await signIn(userEnv())
     bed.sandbox.controls.identity.revokeRefreshTokens()

@@ -116,8 +116,10 @@ async function serveApi(
       req.socket.destroy()
       return
     }
+    // Injected failures carry the same debug headers as every admitted response (§6.3).
+    const limitHeaders = parts.limits.headers(user)
     if (fault?.kind === 'fail-500' || fault?.kind === 'fail-503') {
-      finish(errorResponse(errors.serverFault(fault.kind === 'fail-500' ? 500 : 503)))
+      finish(errorResponse(errors.serverFault(fault.kind === 'fail-500' ? 500 : 503)), limitHeaders)
       return
     }
     if (fault?.kind === 'throttle') {
@@ -129,7 +131,8 @@ async function serveApi(
             'Number of requests exceeded the limit of 6000 over time window of 300 seconds.',
             after
           )
-        )
+        ),
+        limitHeaders
       )
       return
     }

@@ -95,7 +95,10 @@ describe('fault injection', () => {
     for (let i = 0; i < 3; i++) {
       const res = await h.api('POST', 'accounts', { body: { name: `storm ${i}` } })
       statuses.push(res.status)
-      if (res.status === 503) expectError(res, 503, '0x80040216')
+      if (res.status === 503) {
+        expectError(res, 503, '0x80040216')
+        expect(res.headers.get('x-ms-dop-hint')).toBe('4')
+      }
     }
     expect(statuses).toEqual([503, 503, 204])
     expect(await count()).toBe(before + 1)

@@ -81,9 +81,10 @@ export function readEntity(ctx: RequestContext, table: TableModel, predicate: st
   const row = findRecord(ctx.state, table, identity)
   if (!row) throw notFound(table, identity)
   const ifNoneMatch = ctx.req.headers['if-none-match']
-  // Never 304 when annotations are asked for (§3.3); $expand, the other case, is refused above.
+  // Never 304 when annotations are asked for, nor on a table without optimistic concurrency
+  // (§3.3); $expand, the other case, is refused above.
   const annotated = ctx.prefs.has('odata.include-annotations')
-  if (ifNoneMatch && ifNoneMatch === etagOf(row) && !annotated) {
+  if (ifNoneMatch && ifNoneMatch === etagOf(row) && !annotated && versioned(table)) {
     return {
       status: 304,
       headers: {
@@ -98,6 +99,9 @@ export function readEntity(ctx: RequestContext, table: TableModel, predicate: st
   return { ...response, headers: { ...response.headers, ...applied } }
 }
 
+/** Whether the table takes ETag preconditions (IsOptimisticConcurrencyEnabled, §3.3). */
+const versioned = (table: TableModel): boolean => table.def.isOptimisticConcurrencyEnabled !== false
+
 /** Evaluates If-Match / If-None-Match for a write (reference §3.1–3.3). */
 function checkPreconditions(
   ctx: RequestContext,
@@ -108,6 +112,9 @@ function checkPreconditions(
   const ifMatch = ctx.req.headers['if-match']
   const ifNoneMatch = ctx.req.headers['if-none-match']
   if (ifMatch) {
+    // An ETag (not `*`) asks for IfVersionMatches, which needs optimistic concurrency (§3.3).
+    if (ifMatch !== '*' && !versioned(table))
+      throw errors.optimisticConcurrencyNotEnabled(table.logicalName)
     if (!row) throw notFound(table, identity)
     if (ifMatch !== '*' && !ifMatch.split(',').some((tag) => tag.trim() === etagOf(row)))
       throw errors.concurrencyMismatch()

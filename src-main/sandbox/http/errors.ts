@@ -52,6 +52,13 @@ export const errors = {
       '0x80060882',
       "The version of the existing record doesn't match the RowVersion property provided."
     ),
+  /** §3.3 / §7.4 OptimisticConcurrencyNotEnabled: an ETag precondition on such a table. */
+  optimisticConcurrencyNotEnabled: (logicalName: string) =>
+    new ODataError(
+      400,
+      '0x8006088D',
+      `Optimistic concurrency isn't enabled for entity type ${logicalName}. The IfVersionMatches value of ConcurrencyBehavior can only be used if optimistic concurrency is enabled.`
+    ),
   /** §2.6 message for a key predicate naming columns that are no key of the table. */
   invalidKeyInUri: (logicalName: string) =>
     new ODataError(

@@ -1,11 +1,32 @@
 import { errors } from '../http/errors'
-import { KEY_COLUMN_TYPES, type TableModel } from '../schema/model'
+import { KEY_COLUMN_TYPES, type ColumnModel, type TableModel } from '../schema/model'
 import type { KeyStatus } from '../schema/types'
 import type { SandboxState } from '../state'
 
-/** Reference §2.3: at most 10 keys per table and 16 columns per key. */
+/** Reference §2.3: at most 10 keys per table, 16 columns and 900 bytes per key. */
 const MAX_KEYS = 10
 const MAX_KEY_COLUMNS = 16
+const MAX_KEY_BYTES = 900
+
+/**
+ * Index bytes of a key column in SQL Server, which is where the 900-byte limit comes from:
+ * text is nvarchar (2 bytes a character), lookups uniqueidentifier, decimals decimal(23,10).
+ */
+function keyBytes(column: ColumnModel): number {
+  switch (column.type) {
+    case 'String':
+      return 2 * (column.maxLength ?? 100)
+    case 'Lookup':
+    case 'Customer':
+      return 16
+    case 'Decimal':
+      return 13
+    case 'DateTime':
+      return 8
+    default:
+      return 4
+  }
+}
 
 export interface NewKey {
   SchemaName?: unknown
@@ -62,6 +83,16 @@ export function createKey(state: SandboxState, table: TableModel, body: NewKey):
         '0x80048d19'
       )
     }
+  }
+  const bytes = (columns as string[]).reduce(
+    (sum, name) => sum + keyBytes(table.columnsByName.get(name)!),
+    0
+  )
+  if (bytes > MAX_KEY_BYTES) {
+    throw errors.badRequest(
+      `The key's columns take ${bytes} bytes in the index; a key can have at most ${MAX_KEY_BYTES} bytes.`,
+      '0x80048d19'
+    )
   }
   const logicalName = schemaName.toLowerCase()
   if (table.keys.some((k) => k.logicalName === logicalName))

@@ -1,8 +1,25 @@
 import { describe, expect, it } from 'vitest'
+import type { TableDef } from '../../../src-main/sandbox/schema/types'
+import { withDemoTables } from '../../support/doc-tables'
 import { entityIdOf, expectError, useSandbox } from '../../support/sandbox-harness'
 
 /** ETags and optimistic concurrency (reference §3.3). */
-const h = useSandbox({ seed: 'empty' })
+
+/** A table with IsOptimisticConcurrencyEnabled false. */
+const note: TableDef = {
+  logicalName: 'new_note',
+  entitySetName: 'new_notes',
+  primaryIdAttribute: 'new_noteid',
+  primaryNameAttribute: 'new_name',
+  changeTracking: false,
+  isOptimisticConcurrencyEnabled: false,
+  columns: [
+    { name: 'new_noteid', type: 'Uniqueidentifier', validForUpdate: false },
+    { name: 'new_name', type: 'String' }
+  ]
+}
+
+const h = useSandbox({ schema: withDemoTables(note) })
 
 const STALE = "The version of the existing record doesn't match the RowVersion property provided."
 
@@ -106,5 +123,28 @@ describe('§3.3 optimistic concurrency on writes', () => {
       body: { name: 'x' }
     })
     expectError(res, 404, '0x80040217')
+  })
+})
+
+describe('§3.3 a table without optimistic concurrency', () => {
+  it('never answers 304, refuses an ETag precondition (0x8006088D) but takes If-Match: *', async () => {
+    const id = entityIdOf(await h.api('POST', 'new_notes', { body: { new_name: 'Note' } }))
+    const etag = (await h.api('GET', `new_notes(${id})`)).headers.get('etag')!
+    const res = await h.api('GET', `new_notes(${id})`, { headers: { 'If-None-Match': etag } })
+    expect(res.status).toBe(200)
+    expectError(
+      await h.api('PATCH', `new_notes(${id})`, {
+        headers: { 'If-Match': etag },
+        body: { new_name: 'x' }
+      }),
+      400,
+      '0x8006088D',
+      /^Optimistic concurrency isn't enabled for entity type new_note\./
+    )
+    const star = await h.api('PATCH', `new_notes(${id})`, {
+      headers: { 'If-Match': '*' },
+      body: { new_name: 'Updated' }
+    })
+    expect(star.status).toBe(204)
   })
 })

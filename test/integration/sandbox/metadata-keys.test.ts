@@ -105,6 +105,22 @@ describe('§2.4 / §2.5 creating alternate keys', () => {
     )
   })
 
+  it('refuses a key wider than 900 index bytes (§2.3)', async () => {
+    // Five text columns of 100 characters: 5 × 200 bytes of nvarchar.
+    const columns = ['new_code7', 'new_code8', 'new_code9', 'new_code10', 'new_code11']
+    expectError(
+      await h.api('POST', keysOf, { body: { SchemaName: 'wide_key', KeyAttributes: columns } }),
+      400,
+      '0x80048d19',
+      /1000 bytes .* at most 900 bytes/
+    )
+    const fits = await h.api('POST', keysOf, {
+      body: { SchemaName: 'four_key', KeyAttributes: columns.slice(0, 4) }
+    })
+    expect(fits.status, fits.text).toBe(204)
+    expect((await h.api('DELETE', `${keysOf}(LogicalName='four_key')`)).status).toBe(204)
+  })
+
   it('allows at most 10 keys per table (§2.3)', async () => {
     const list = async (): Promise<number> => (await h.api('GET', keysOf)).json.value.length
     // new_code1 and new_code2 carry keys already; the other code columns are free.

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -9,11 +9,16 @@ export const root = join(__dirname, '..', '..')
 export interface SandboxProcess {
   url: string
   adminKey: string
+  /** Milliseconds from spawn to the first --json line (seeding included). */
+  startMs: number
+  /** The sandbox process's peak resident memory so far, in MB (Linux /proc). */
+  peakRssMB(): number | undefined
   stop(): Promise<void>
 }
 
 /** `dvsync sandbox` in its own process, so the puller's memory and CPU are measured alone. */
 export async function startSandboxProcess(args: string[]): Promise<SandboxProcess> {
+  const started = performance.now()
   const child = spawn(
     process.execPath,
     [join(root, 'bin/dvsync.cjs'), 'sandbox', '--json', ...args],
@@ -28,7 +33,23 @@ export async function startSandboxProcess(args: string[]): Promise<SandboxProces
     child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)))
   })
   const info = JSON.parse(first) as { url: string; adminKey: string }
-  return { url: info.url, adminKey: info.adminKey, stop: () => stop(child) }
+  return {
+    url: info.url,
+    adminKey: info.adminKey,
+    startMs: performance.now() - started,
+    peakRssMB: () => peakRss(child.pid),
+    stop: () => stop(child)
+  }
+}
+
+function peakRss(pid: number | undefined): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1]
+    return kb ? Number(kb) / 1024 : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function stop(child: ChildProcess): Promise<void> {

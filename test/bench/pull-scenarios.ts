@@ -2,6 +2,7 @@ import { sandboxAppToken } from '../support/sandbox-token'
 import { fmt, runChild, startSandboxProcess, tempDir, type Measurement } from './harness'
 
 interface ReadResult {
+  firstPageMs?: number
   rows: number
   requests: number
   ms: number
@@ -33,9 +34,17 @@ export async function initialPull(
     })
     const ratio = raw.ms / pull.ms
     const label = `initial pull ${fmt(products, 0)} rows`
+    const sandboxPeak = sandbox.peakRssMB()
     return {
       pull,
       rows: [
+        {
+          scenario: `sandbox ${fmt(products, 0)} products`,
+          measure: 'start, first page, paging all, peak RSS',
+          value: `${fmt(sandbox.startMs / 1000, 1)} s, ${fmt(raw.firstPageMs ?? 0, 0)} ms, ${fmt(raw.ms / 1000, 1)} s, ${sandboxPeak === undefined ? '?' : `${fmt(sandboxPeak, 0)} MB`}`,
+          target: '',
+          ok: null
+        },
         {
           scenario: label,
           measure: 'raw read (fetch + discard)',

@@ -74,7 +74,8 @@ describe('dynamics-web-api against the sandbox', () => {
   })
 
   it('upserts by alternate key, creating then updating, quotes doubled (§3.1, §2.2)', async () => {
-    const created = await api.upsert({
+    type Product = { productid: string; name: string; productnumber: string }
+    const created = await api.upsert<Partial<Product>, Product>({
       collection: 'products',
       key: "productnumber='O''Brien-1'",
       data: { name: 'Created by DWA' },
@@ -82,7 +83,7 @@ describe('dynamics-web-api against the sandbox', () => {
       select: ['name', 'productnumber']
     })
     expect(created).toMatchObject({ name: 'Created by DWA', productnumber: "O'Brien-1" })
-    const updated = await api.upsert({
+    const updated = await api.upsert<Partial<Product>, Product>({
       collection: 'products',
       key: "productnumber='O''Brien-1'",
       data: { name: 'Updated by DWA' },

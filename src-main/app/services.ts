@@ -1,22 +1,22 @@
 import type { EnvironmentConfig } from '../../src-shared/model/environment'
 import { DataverseClient } from '../dataverse/client'
-import type { TokenSource } from '../dataverse/token-source'
+import { AuthService, type OpenBrowser } from '../auth/index'
 import type { TransportOptions } from '../dataverse/transport'
 import { openStore, type Store } from '../store/open'
 import { PullEngine } from '../sync/pull'
 
-/** What the engines and commands need from the sign-in layer (src-main/auth). */
-export interface TokenProvider {
-  tokenSource(environment: EnvironmentConfig): TokenSource
-  /** Keeps an app registration's secret in the OS keychain (never in the data folder). */
-  saveClientSecret(environment: EnvironmentConfig, secret: string): Promise<void>
-  /** Signs out and deletes every secret and token kept for the environment. */
-  forget(environment: EnvironmentConfig): Promise<void>
-}
+/** What the engines and commands use of the sign-in layer (src-main/auth). */
+export type TokenProvider = Pick<
+  AuthService,
+  'tokenSource' | 'signIn' | 'signOut' | 'isSignedIn' | 'setClientSecret' | 'forgetEnvironment'
+>
 
 export interface ServiceOptions {
   dataDir: string
-  auth: TokenProvider
+  /** The sign-in layer; by default the OS keychain and the given browser opener. */
+  auth?: TokenProvider
+  openBrowser?: OpenBrowser
+  log?: (line: string) => void
   /** Transport settings for every client (timeouts, retries, parallelism cap). */
   transport?: Partial<Omit<TransportOptions, 'environmentUrl' | 'tokens'>>
 }
@@ -41,6 +41,13 @@ export class UnknownEnvironmentError extends Error {
 
 export function createServices(options: ServiceOptions): Services {
   const store = openStore(options.dataDir)
+  const auth =
+    options.auth ??
+    new AuthService({
+      dataDir: options.dataDir,
+      ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
+      ...(options.log ? { log: options.log } : {})
+    })
   const clients = new Map<number, DataverseClient>()
   const client = (environment: EnvironmentConfig): DataverseClient => {
     let c = clients.get(environment.id)
@@ -48,7 +55,7 @@ export function createServices(options: ServiceOptions): Services {
       c = new DataverseClient({
         ...options.transport,
         environmentUrl: environment.url,
-        tokens: options.auth.tokenSource(environment)
+        tokens: auth.tokenSource(environment)
       })
       clients.set(environment.id, c)
     }
@@ -56,7 +63,7 @@ export function createServices(options: ServiceOptions): Services {
   }
   return {
     store,
-    auth: options.auth,
+    auth,
     environment(name) {
       const found = store.environments.byName(name)
       if (!found) {

@@ -5,6 +5,7 @@ import {
   type AuthKind,
   type EnvironmentConfig
 } from '../../../src-shared/model/environment'
+import { SignInRequiredError } from '../../auth/index'
 import { CliError } from '../exit-codes'
 import { plural, textTable } from '../format'
 import type { CommandContext } from '../main'
@@ -18,6 +19,8 @@ interface AddFlags {
   cert?: string
   command?: string
   authority?: string
+  /** false with --no-sign-in */
+  signIn?: boolean
 }
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
@@ -118,6 +121,7 @@ export function registerEnv(program: Command, context: CommandContext): void {
     .option('--cert <file>', 'PEM file with the certificate and its private key')
     .option('--command <cmd>', 'command that prints an access token (token-command)')
     .option('--authority <url>', 'authority for national clouds or a custom identity provider')
+    .option('--no-sign-in', 'interactive kinds: add now, sign in later with dvsync env sign-in')
     .action(async (name: string, flags: AddFlags) => {
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
         throw new CliError(
@@ -128,26 +132,32 @@ export function registerEnv(program: Command, context: CommandContext): void {
       const settings = settingsFor(flags)
       const secret = flags.secretStdin ? readSecretFromStdin() : undefined
       const services = await context.services()
-      if (services.store.environments.byName(name))
+      if (services.store.environments.byName(name)) {
         throw new CliError(
           `An environment named '${name}' already exists; remove it first or pick another name.`
         )
-      const environment = services.store.environments.add({
+      }
+      // Saved first: secrets and cached tokens are filed under the environment's id.
+      let environment = services.store.environments.add({
         name,
         url,
         authKind: flags.auth,
         ...settings
       })
       try {
-        if (secret) await services.auth.saveClientSecret(environment, secret)
+        if (secret) await services.auth.setClientSecret(environment, secret)
+        if (flags.signIn !== false && signsInInteractively(environment))
+          environment = await signIn(context, environment)
       } catch (err) {
+        await services.auth.forgetEnvironment(environment).catch(() => undefined)
         services.store.environments.remove(environment.id)
         throw err
       }
+      const account = environment.account ? `, signed in as ${environment.account.username}` : ''
       context.output.result(
         publicView(environment),
         () =>
-          `Added environment '${name}' (${flags.auth}) for ${url}. Check it with: dvsync env test ${name}`
+          `Added environment '${name}' (${flags.auth}) for ${url}${account}. Check it with: dvsync env test ${name}`
       )
     })
 
@@ -173,7 +183,7 @@ export function registerEnv(program: Command, context: CommandContext): void {
     .action(async (name: string) => {
       const services = await context.services()
       const environment = services.environment(name)
-      await services.auth.forget(environment)
+      await services.auth.forgetEnvironment(environment)
       services.store.environments.remove(environment.id)
       context.output.result({ removed: name }, () => `Removed environment '${name}'.`)
     })
@@ -186,7 +196,16 @@ export function registerEnv(program: Command, context: CommandContext): void {
       const environment = services.environment(name)
       const client = services.client(environment)
       const started = performance.now()
-      const who = await client.metadata.whoAmI()
+      let who
+      try {
+        who = await client.metadata.whoAmI()
+      } catch (err) {
+        // An expired sign-in is fixed on the spot when someone is at the terminal.
+        if (!(err instanceof SignInRequiredError) || !process.stdin.isTTY) throw err
+        context.output.info(err.message)
+        await signIn(context, environment)
+        who = await client.metadata.whoAmI()
+      }
       const retentionDays = await client.metadata.retentionDays()
       const result = {
         environment: name,
@@ -206,6 +225,31 @@ export function registerEnv(program: Command, context: CommandContext): void {
           .join('\n')
       )
     })
+}
+
+function signsInInteractively(environment: EnvironmentConfig): boolean {
+  return (
+    environment.authKind === 'interactive' ||
+    (environment.authKind === 'sandbox' && environment.clientId !== undefined)
+  )
+}
+
+/** Interactive sign-in in the system browser; Ctrl+C cancels it cleanly. */
+async function signIn(
+  context: CommandContext,
+  environment: EnvironmentConfig
+): Promise<EnvironmentConfig> {
+  const services = await context.services()
+  const controller = new AbortController()
+  const cancel = (): void => controller.abort()
+  process.once('SIGINT', cancel)
+  try {
+    context.output.info(`Signing in to ${environment.url} in your browser…`)
+    const account = await services.auth.signIn(environment, { signal: controller.signal })
+    return services.store.environments.update({ ...environment, account })
+  } finally {
+    process.removeListener('SIGINT', cancel)
+  }
 }
 
 /** What may be shown of an environment: everything in it (it holds no secret by design). */

@@ -3,6 +3,7 @@ import { MetadataClient } from './metadata'
 import { RequestMetrics } from './metrics'
 import { pages, type Page, type PageOptions } from './query'
 import { Transport, type TransportOptions } from './transport'
+import { WriteClient } from './writes'
 
 /**
  * The product's Dataverse Web API client: one transport (retries, throttling, parallelism,
@@ -11,10 +12,12 @@ import { Transport, type TransportOptions } from './transport'
 export class DataverseClient {
   readonly transport: Transport
   readonly metadata: MetadataClient
+  readonly writes: WriteClient
 
   constructor(options: TransportOptions) {
     this.transport = new Transport({ ...options, metrics: options.metrics ?? new RequestMetrics() })
     this.metadata = new MetadataClient(this.transport)
+    this.writes = new WriteClient(this.transport)
   }
 
   get metrics(): RequestMetrics {

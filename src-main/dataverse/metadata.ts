@@ -113,36 +113,24 @@ export class MetadataClient {
 
   async getTable(logicalName: string): Promise<TableDetails> {
     const base = `EntityDefinitions(LogicalName='${encodeURIComponent(logicalName)}')`
-    const [table, columns, lookups, strings, picklists, states, statuses, dates] =
+    const cast = (type: string, select: string): string =>
+      `${base}/Attributes/Microsoft.Dynamics.CRM.${type}?$select=${select}`
+    const [table, columns, lookups, strings, picklists, states, statuses, dates, relationships] =
       await Promise.all([
         this.json(
           `${base}?$select=${TABLE_SELECT}&$expand=Keys($select=${KEY_SELECT})`,
           `table ${logicalName}`
         ),
         this.list(`${base}/Attributes?$select=${COLUMN_SELECT}`, `columns of ${logicalName}`),
+        this.list(cast('LookupAttributeMetadata', 'LogicalName,Targets'), 'lookup targets'),
+        this.list(cast('StringAttributeMetadata', 'LogicalName,MaxLength'), 'text lengths'),
+        this.list(cast('PicklistAttributeMetadata', 'LogicalName&$expand=OptionSet'), 'choices'),
+        this.list(cast('StateAttributeMetadata', 'LogicalName&$expand=OptionSet'), 'states'),
+        this.list(cast('StatusAttributeMetadata', 'LogicalName&$expand=OptionSet'), 'statuses'),
+        this.list(cast('DateTimeAttributeMetadata', 'LogicalName,Format'), 'date formats'),
         this.list(
-          `${base}/Attributes/Microsoft.Dynamics.CRM.LookupAttributeMetadata?$select=LogicalName,Targets`,
-          'lookup targets'
-        ),
-        this.list(
-          `${base}/Attributes/Microsoft.Dynamics.CRM.StringAttributeMetadata?$select=LogicalName,MaxLength`,
-          'text lengths'
-        ),
-        this.list(
-          `${base}/Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet`,
-          'choices'
-        ),
-        this.list(
-          `${base}/Attributes/Microsoft.Dynamics.CRM.StateAttributeMetadata?$select=LogicalName&$expand=OptionSet`,
-          'states'
-        ),
-        this.list(
-          `${base}/Attributes/Microsoft.Dynamics.CRM.StatusAttributeMetadata?$select=LogicalName&$expand=OptionSet`,
-          'statuses'
-        ),
-        this.list(
-          `${base}/Attributes/Microsoft.Dynamics.CRM.DateTimeAttributeMetadata?$select=LogicalName,Format`,
-          'date formats'
+          `${base}/ManyToOneRelationships?$select=ReferencingAttribute,ReferencedEntity,ReferencingEntityNavigationPropertyName`,
+          'lookup relationships'
         )
       ])
     const byName = (rows: Json[]): Map<string, Json> =>
@@ -151,14 +139,25 @@ export class MetadataClient {
     const lengths = byName(strings)
     const options = byName([...picklists, ...states, ...statuses])
     const formats = byName(dates)
+    // The name a lookup is bound with comes from its relationship, not from the column (§8.6).
+    const navigation = new Map<string, Record<string, string>>()
+    for (const r of relationships) {
+      const column = String(r['ReferencingAttribute'])
+      navigation.set(column, {
+        ...navigation.get(column),
+        [String(r['ReferencedEntity'])]: String(r['ReferencingEntityNavigationPropertyName'])
+      })
+    }
     const details = columns.map(toColumn).map((column): ColumnInfo => {
       const t = targets.get(column.logicalName)?.['Targets']
       const max = lengths.get(column.logicalName)?.['MaxLength']
       const set = options.get(column.logicalName)?.['OptionSet']
       const format = formats.get(column.logicalName)?.['Format']
+      const nav = navigation.get(column.logicalName)
       return {
         ...column,
         ...(Array.isArray(t) ? { targets: t.map(String) } : {}),
+        ...(nav ? { navigation: nav } : {}),
         ...(typeof max === 'number' ? { maxLength: max } : {}),
         ...(set ? { options: optionsOf(set) } : {}),
         ...(format === 'DateOnly' ? { dateOnly: true } : {})
@@ -226,6 +225,20 @@ export class MetadataClient {
     })
     const entityId = response.headers.get('odata-entityid') ?? ''
     return /Keys\(([0-9a-fA-F-]{36})\)/.exec(entityId)?.[1]
+  }
+
+  /**
+   * Whether the table has CreateMultiple and UpdateMultiple (and so UpsertMultiple), asked the
+   * documented way through sdkmessagefilters (reference §4.2).
+   */
+  async bulkSupport(logicalName: string): Promise<boolean> {
+    const url = (message: string): string =>
+      `sdkmessagefilters?$select=sdkmessagefilterid&$filter=sdkmessageid/name eq @message and primaryobjecttypecode eq @table&@message='${message}'&@table='${encodeURIComponent(logicalName)}'`
+    const [create, update] = await Promise.all([
+      this.list(url('CreateMultiple'), 'bulk support'),
+      this.list(url('UpdateMultiple'), 'bulk support')
+    ])
+    return create.length > 0 && update.length > 0
   }
 
   async retentionDays(): Promise<number | undefined> {

@@ -66,6 +66,8 @@ export interface ColumnInfo {
   maxLength?: number
   /** Lookups: the tables they may point at. */
   targets?: string[]
+  /** Lookups: target table → the navigation property that sets it (`<nav>@odata.bind`). */
+  navigation?: Record<string, string>
   /** Picklist, State and Status columns. */
   options?: OptionInfo[]
   /** DateTime columns: DateOnly values have no time part. */

@@ -13,6 +13,7 @@ import {
   optionSetDefinition,
   type MetadataObject
 } from './definitions'
+import { relationshipsOf } from './relationships'
 import { createKey, deleteKey, type NewKey } from './keys'
 import { expandObjects, filterObjects, selectProperties } from './metadata-query'
 
@@ -38,6 +39,18 @@ export function entityDefinitionsRoute(ctx: RequestContext, segments: PathSegmen
   if (!child) return entityRoute(ctx, table)
   if (child.name === 'Attributes') return attributesRoute(ctx, table, child, grandchild)
   if (child.name === 'Keys') return keysRoute(ctx, table, child, grandchild)
+  if (child.name === 'ManyToOneRelationships' || child.name === 'OneToManyRelationships') {
+    if (ctx.req.method !== 'GET') throw errors.methodNotAllowed(ctx.req.method)
+    if (child.predicate !== undefined || grandchild)
+      throw errors.notFoundSegment(grandchild?.name ?? child.name)
+    const items = relationshipsOf(ctx.state.catalog, table, child.name)
+    return collection(
+      ctx,
+      `EntityDefinitions(${table.metadataId})/${child.name}`,
+      'OneToManyRelationshipMetadata',
+      items
+    )
+  }
   throw errors.notFoundSegment(child.name)
 }
 
@@ -237,7 +250,15 @@ function expandSources(ctx: RequestContext) {
         typeName: 'EntityKeyMetadata',
         items: table.keys.map((k) => keyDefinition(table, k))
       }
-    }
+    },
+    ManyToOneRelationships: (parent: MetadataObject) => ({
+      typeName: 'OneToManyRelationshipMetadata',
+      items: relationshipsOf(ctx.state.catalog, byId(parent), 'ManyToOneRelationships')
+    }),
+    OneToManyRelationships: (parent: MetadataObject) => ({
+      typeName: 'OneToManyRelationshipMetadata',
+      items: relationshipsOf(ctx.state.catalog, byId(parent), 'OneToManyRelationships')
+    })
   }
 }
 

@@ -152,6 +152,17 @@ export class Transport {
         }
         if (RETRYABLE_STATUS.has(response.status)) {
           lastProblem = `${response.status} ${errorBody(response).message}`.trim()
+          // 503 says the service did not take the request on; after a 500, 502 or 504 the
+          // work may have been done (a gateway gives up on a backend that goes on), so a
+          // request that is not safe to repeat is reported rather than sent twice.
+          if (!idempotent && response.status !== 503) {
+            this.metrics.failure()
+            throw new UnreachableError(
+              `Dataverse at ${this.origin} failed ${request.method} ${resource} (${lastProblem}). The request may have been applied; check before sending it again.`,
+              attempt,
+              response.status
+            )
+          }
           if (attempt >= this.options.maxAttempts) {
             this.metrics.failure()
             throw new UnreachableError(
@@ -198,9 +209,14 @@ export class Transport {
     try {
       token = await this.options.tokens.getToken({ forceRefresh })
     } catch (err) {
-      throw new AuthenticationError(
-        `Could not get an access token for ${this.origin}: ${(err as Error).message}`
-      )
+      const message = `Could not get an access token for ${this.origin}: ${(err as Error).message}`
+      // The sign-in layer's errors say what to do (sign in again, unlock the keychain…) by
+      // their type and code: they travel on whole, only their message gains the environment.
+      if (err instanceof AuthenticationError) {
+        if (!err.message.startsWith('Could not get an access token')) err.message = message
+        throw err
+      }
+      throw new AuthenticationError(message)
     }
     const release = await this.concurrency.acquire()
     const started = performance.now()

@@ -223,6 +223,38 @@ const product: TableDef = {
   ]
 }
 
+/**
+ * A custom table whose change tracking is off, as it is for new custom tables in Dataverse until
+ * an admin turns it on: the demo's place to try "enable change tracking" and "create a key"
+ * (it has none) before pulling it.
+ */
+const warehouse: TableDef = {
+  logicalName: 'dvs_warehouse',
+  schemaName: 'dvs_Warehouse',
+  entitySetName: 'dvs_warehouses',
+  displayName: 'Warehouse',
+  displayCollectionName: 'Warehouses',
+  primaryIdAttribute: 'dvs_warehouseid',
+  primaryNameAttribute: 'dvs_name',
+  isCustomEntity: true,
+  changeTracking: false,
+  columns: [
+    { name: 'dvs_warehouseid', type: 'Uniqueidentifier', validForUpdate: false, isCustom: true },
+    {
+      name: 'dvs_name',
+      type: 'String',
+      maxLength: 100,
+      requiredLevel: 'ApplicationRequired',
+      isCustom: true
+    },
+    { name: 'dvs_code', type: 'String', maxLength: 20, isCustom: true },
+    { name: 'dvs_city', type: 'String', maxLength: 80, isCustom: true },
+    { name: 'dvs_capacity', type: 'Integer', minValue: 0, maxValue: 1_000_000, isCustom: true },
+    ...activeInactive()
+  ],
+  keys: []
+}
+
 export function demoSchema(): SchemaDef {
-  return structuredClone({ tables: [account, contact, product] })
+  return structuredClone({ tables: [account, contact, product, warehouse] })
 }

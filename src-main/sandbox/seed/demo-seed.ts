@@ -189,5 +189,24 @@ export function seedDemo(state: SandboxState, size: DemoSize, seed: number): voi
       values[16] = rnd.pick(COMPANY)
       insertProduct(values)
     }
+    // Warehouses last, from their own sequence, so the rows above stay what they always were.
+    if (!state.catalog.tables().some((t) => t.logicalName === 'dvs_warehouse')) return
+    const places = new SeededRandom(seed + 1)
+    const warehouses = state.catalog.store('dvs_warehouse')
+    for (let i = 1; i <= WAREHOUSES; i++) {
+      const [city] = CITIES[(i - 1) % CITIES.length]!
+      const row = base()
+      warehouses.insert({
+        ...row,
+        dvs_warehouseid: id(),
+        dvs_name: `${city} ${i <= CITIES.length ? 'central' : 'overflow'} warehouse`,
+        dvs_code: `WH-${String(i).padStart(3, '0')}`,
+        dvs_city: city,
+        dvs_capacity: places.int(10, 400) * 100
+      })
+    }
   })
 }
+
+/** Warehouses in the demo (the table without change tracking). */
+const WAREHOUSES = 12

@@ -115,28 +115,40 @@ export class MetadataClient {
     const base = `EntityDefinitions(LogicalName='${encodeURIComponent(logicalName)}')`
     const cast = (type: string, select: string): string =>
       `${base}/Attributes/Microsoft.Dynamics.CRM.${type}?$select=${select}`
-    const [table, columns, lookups, strings, picklists, states, statuses, dates, relationships] =
-      await Promise.all([
-        this.json(
-          `${base}?$select=${TABLE_SELECT}&$expand=Keys($select=${KEY_SELECT})`,
-          `table ${logicalName}`
-        ),
-        this.list(`${base}/Attributes?$select=${COLUMN_SELECT}`, `columns of ${logicalName}`),
-        this.list(cast('LookupAttributeMetadata', 'LogicalName,Targets'), 'lookup targets'),
-        this.list(cast('StringAttributeMetadata', 'LogicalName,MaxLength'), 'text lengths'),
-        this.list(cast('PicklistAttributeMetadata', 'LogicalName&$expand=OptionSet'), 'choices'),
-        this.list(cast('StateAttributeMetadata', 'LogicalName&$expand=OptionSet'), 'states'),
-        this.list(cast('StatusAttributeMetadata', 'LogicalName&$expand=OptionSet'), 'statuses'),
-        this.list(cast('DateTimeAttributeMetadata', 'LogicalName,Format'), 'date formats'),
-        this.list(
-          `${base}/ManyToOneRelationships?$select=ReferencingAttribute,ReferencedEntity,ReferencingEntityNavigationPropertyName`,
-          'lookup relationships'
-        )
-      ])
+    const [
+      table,
+      columns,
+      lookups,
+      strings,
+      memos,
+      picklists,
+      states,
+      statuses,
+      dates,
+      relationships
+    ] = await Promise.all([
+      this.json(
+        `${base}?$select=${TABLE_SELECT}&$expand=Keys($select=${KEY_SELECT})`,
+        `table ${logicalName}`
+      ),
+      this.list(`${base}/Attributes?$select=${COLUMN_SELECT}`, `columns of ${logicalName}`),
+      this.list(cast('LookupAttributeMetadata', 'LogicalName,Targets'), 'lookup targets'),
+      this.list(cast('StringAttributeMetadata', 'LogicalName,MaxLength'), 'text lengths'),
+      // Multiple lines of text are MemoAttributeMetadata, not a kind of StringAttributeMetadata.
+      this.list(cast('MemoAttributeMetadata', 'LogicalName,MaxLength'), 'memo lengths'),
+      this.list(cast('PicklistAttributeMetadata', 'LogicalName&$expand=OptionSet'), 'choices'),
+      this.list(cast('StateAttributeMetadata', 'LogicalName&$expand=OptionSet'), 'states'),
+      this.list(cast('StatusAttributeMetadata', 'LogicalName&$expand=OptionSet'), 'statuses'),
+      this.list(cast('DateTimeAttributeMetadata', 'LogicalName,Format'), 'date formats'),
+      this.list(
+        `${base}/ManyToOneRelationships?$select=ReferencingAttribute,ReferencedEntity,ReferencingEntityNavigationPropertyName`,
+        'lookup relationships'
+      )
+    ])
     const byName = (rows: Json[]): Map<string, Json> =>
       new Map(rows.map((r) => [String(r['LogicalName']), r]))
     const targets = byName(lookups)
-    const lengths = byName(strings)
+    const lengths = byName([...strings, ...memos])
     const options = byName([...picklists, ...states, ...statuses])
     const formats = byName(dates)
     // The name a lookup is bound with comes from its relationship, not from the column (§8.6).

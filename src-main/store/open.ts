@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { migrate } from './migrations/index'
 import { EnvironmentRepository } from './repositories/environments'
 import { MirrorRepository } from './repositories/mirrors'
+import { PlanRepository } from './repositories/plans'
 import { ProfileRepository } from './repositories/profiles'
 import { RunRepository } from './repositories/runs'
 
@@ -14,6 +15,7 @@ export interface Store {
   readonly profiles: ProfileRepository
   readonly mirrors: MirrorRepository
   readonly runs: RunRepository
+  readonly plans: PlanRepository
   close(): void
 }
 
@@ -50,6 +52,7 @@ export function openStore(dataDir: string): Store {
     profiles: new ProfileRepository(db),
     mirrors: new MirrorRepository(db),
     runs: new RunRepository(db),
+    plans: new PlanRepository(db),
     close: () => db.close()
   }
 }

@@ -89,6 +89,13 @@ export class MirrorRows {
     ) as MirrorRow[]
   }
 
+  /** Rows whose id is not in the given temporary table of ids: mirror records a source lacked. */
+  notIn(seenTable: 'temp.plan_seen'): IterableIterator<MirrorRow> {
+    return this.stmt(
+      `SELECT id, etag, data FROM ${this.table} WHERE id NOT IN (SELECT id FROM ${seenTable}) ORDER BY id`
+    ).iterate() as IterableIterator<MirrorRow>
+  }
+
   /** Every row, in id order, streamed. */
   iterate(): IterableIterator<MirrorRow> {
     return this.stmt(

@@ -1,0 +1,260 @@
+import type Database from 'better-sqlite3'
+import type {
+  ColumnChange,
+  ItemOutcome,
+  PlanAction,
+  PlanItem,
+  PlanSummary,
+  PushSettings
+} from '../../../src-shared/model/push'
+
+/** What the planner writes per item; payload and key values drive the apply. */
+export interface NewPlanItem {
+  seq: number
+  row: number | null
+  location: string | null
+  recordId: string | null
+  key: string | null
+  keyValues: Record<string, unknown> | null
+  action: PlanAction
+  changes: Record<string, ColumnChange>
+  payload: PlanPayload | null
+  etag: string | null
+  error: string | null
+}
+
+/** The body of a write: column values, and lookups as `<nav>@odata.bind` paths. */
+export interface PlanPayload {
+  values: Record<string, unknown>
+  binds: Record<string, string>
+}
+
+/** A stored item with what the apply needs. */
+export interface StoredPlanItem extends PlanItem {
+  keyValues: Record<string, unknown> | null
+  payload: PlanPayload | null
+  etag: string | null
+}
+
+interface ItemRow {
+  seq: number
+  source_row: number | null
+  location: string | null
+  record_id: string | null
+  record_key: string | null
+  key_values: string | null
+  action: PlanAction
+  changes: string
+  payload: string | null
+  etag: string | null
+  error: string | null
+  excluded: number
+  outcome: ItemOutcome
+  outcome_code: string | null
+  outcome_message: string | null
+}
+
+interface PlanRow {
+  id: number
+  run_id: number | null
+  environment_id: number
+  table_name: string
+  status: PlanSummary['status']
+  settings: string
+  counts: string
+  created_at: string
+}
+
+const toItem = (r: ItemRow): StoredPlanItem => ({
+  seq: r.seq,
+  row: r.source_row,
+  location: r.location,
+  recordId: r.record_id,
+  key: r.record_key,
+  keyValues: r.key_values ? (JSON.parse(r.key_values) as Record<string, unknown>) : null,
+  action: r.action,
+  changes: JSON.parse(r.changes) as Record<string, ColumnChange>,
+  payload: r.payload ? (JSON.parse(r.payload) as PlanPayload) : null,
+  etag: r.etag,
+  error: r.error,
+  excluded: r.excluded === 1,
+  outcome: r.outcome,
+  outcomeCode: r.outcome_code,
+  outcomeMessage: r.outcome_message
+})
+
+export interface ItemFilter {
+  actions?: readonly PlanAction[]
+  outcomes?: readonly ItemOutcome[]
+  /** Only excluded (true) or only included (false) items; both when omitted. */
+  excluded?: boolean
+  /** Rows in seq order after this seq (paging). */
+  afterSeq?: number
+  limit?: number
+}
+
+/** Plans (previews) and their items, which double as the apply journal. */
+export class PlanRepository {
+  private readonly insert: Database.Statement
+
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO plan_items (plan_id, seq, source_row, location, record_id, record_key, key_values, action, changes, payload, etag, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+  }
+
+  create(plan: {
+    runId: number | null
+    environmentId: number
+    table: string
+    settings: PushSettings
+  }): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO plans (run_id, environment_id, table_name, status, settings, created_at) VALUES (?, ?, ?, 'ready', ?, ?)`
+      )
+      .run(
+        plan.runId,
+        plan.environmentId,
+        plan.table,
+        JSON.stringify(plan.settings),
+        new Date().toISOString()
+      )
+    return Number(info.lastInsertRowid)
+  }
+
+  addItem(planId: number, item: NewPlanItem): void {
+    this.insert.run(
+      planId,
+      item.seq,
+      item.row,
+      item.location,
+      item.recordId,
+      item.key,
+      item.keyValues ? JSON.stringify(item.keyValues) : null,
+      item.action,
+      JSON.stringify(item.changes),
+      item.payload ? JSON.stringify(item.payload) : null,
+      item.etag,
+      item.error
+    )
+  }
+
+  /** Turns an item into an error row (e.g. the first of two rows with the same key). */
+  markError(planId: number, seq: number, error: string): PlanAction | undefined {
+    const row = this.db
+      .prepare('SELECT action FROM plan_items WHERE plan_id = ? AND seq = ?')
+      .get(planId, seq) as { action: PlanAction } | undefined
+    this.db
+      .prepare(
+        `UPDATE plan_items SET action = 'error', error = ?, payload = NULL WHERE plan_id = ? AND seq = ?`
+      )
+      .run(error, planId, seq)
+    return row?.action
+  }
+
+  setCounts(planId: number, counts: Record<string, number>): void {
+    this.db.prepare('UPDATE plans SET counts = ? WHERE id = ?').run(JSON.stringify(counts), planId)
+  }
+
+  setStatus(planId: number, status: PlanSummary['status']): void {
+    this.db.prepare('UPDATE plans SET status = ? WHERE id = ?').run(status, planId)
+  }
+
+  get(planId: number): PlanSummary | undefined {
+    const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(planId) as
+      PlanRow | undefined
+    if (!row) return undefined
+    return {
+      planId: row.id,
+      environmentId: row.environment_id,
+      table: row.table_name,
+      status: row.status,
+      createdAt: row.created_at,
+      settings: JSON.parse(row.settings) as PushSettings,
+      counts: JSON.parse(row.counts) as PlanSummary['counts']
+    }
+  }
+
+  runIdOf(planId: number): number | null {
+    return (
+      (
+        this.db.prepare('SELECT run_id FROM plans WHERE id = ?').get(planId) as
+          { run_id: number | null } | undefined
+      )?.run_id ?? null
+    )
+  }
+
+  /** Items in source order, streamed (a plan may hold a million). */
+  *items(planId: number, filter: ItemFilter = {}): Generator<StoredPlanItem> {
+    const where = ['plan_id = ?']
+    const params: unknown[] = [planId]
+    if (filter.actions?.length) {
+      where.push(`action IN (${filter.actions.map(() => '?').join(', ')})`)
+      params.push(...filter.actions)
+    }
+    if (filter.outcomes?.length) {
+      where.push(`outcome IN (${filter.outcomes.map(() => '?').join(', ')})`)
+      params.push(...filter.outcomes)
+    }
+    if (filter.excluded !== undefined) {
+      where.push('excluded = ?')
+      params.push(filter.excluded ? 1 : 0)
+    }
+    if (filter.afterSeq !== undefined) {
+      where.push('seq > ?')
+      params.push(filter.afterSeq)
+    }
+    const limit = filter.limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''
+    const statement = this.db.prepare(
+      `SELECT * FROM plan_items WHERE ${where.join(' AND ')} ORDER BY seq ${limit}`
+    )
+    for (const row of statement.iterate(...params) as IterableIterator<ItemRow>) yield toItem(row)
+  }
+
+  /** Excludes (or includes again) the items of the given source rows; returns how many changed. */
+  setExcluded(planId: number, rows: readonly number[], excluded: boolean): number {
+    const statement = this.db.prepare(
+      'UPDATE plan_items SET excluded = ? WHERE plan_id = ? AND source_row = ?'
+    )
+    return this.db.transaction(() =>
+      rows.reduce((n, row) => n + statement.run(excluded ? 1 : 0, planId, row).changes, 0)
+    )()
+  }
+
+  setOutcome(
+    planId: number,
+    seqs: readonly number[],
+    outcome: ItemOutcome,
+    code: string | null = null,
+    message: string | null = null
+  ): void {
+    const statement = this.db.prepare(
+      'UPDATE plan_items SET outcome = ?, outcome_code = ?, outcome_message = ? WHERE plan_id = ? AND seq = ?'
+    )
+    for (const seq of seqs) statement.run(outcome, code, message, planId, seq)
+  }
+
+  outcomeCounts(planId: number): Record<string, number> {
+    const rows = this.db
+      .prepare(
+        'SELECT action, outcome, count(*) AS n FROM plan_items WHERE plan_id = ? GROUP BY action, outcome'
+      )
+      .all(planId) as { action: string; outcome: string; n: number }[]
+    const out: Record<string, number> = {}
+    for (const r of rows) out[`${r.action}:${r.outcome}`] = r.n
+    return out
+  }
+
+  list(environmentId?: number, limit = 50): PlanSummary[] {
+    const ids = (
+      environmentId === undefined
+        ? this.db.prepare('SELECT id FROM plans ORDER BY id DESC LIMIT ?').all(limit)
+        : this.db
+            .prepare('SELECT id FROM plans WHERE environment_id = ? ORDER BY id DESC LIMIT ?')
+            .all(environmentId, limit)
+    ) as { id: number }[]
+    return ids.map((r) => this.get(r.id)!)
+  }
+}

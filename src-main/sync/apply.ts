@@ -1,0 +1,236 @@
+import type { EnvironmentConfig } from '../../src-shared/model/environment'
+import type { TableDetails } from '../../src-shared/model/metadata'
+import type { ApplyStrategy, PushSettings } from '../../src-shared/model/push'
+import type { DataverseClient } from '../dataverse/client'
+import { CancelledError } from '../dataverse/errors'
+import type { WriteOutcome } from '../dataverse/writes'
+import type { Store } from '../store/open'
+import type { StoredPlanItem } from '../store/repositories/plans'
+import { reconcile } from './apply-reconcile'
+import { sendChunk, type SendKind, type Sendable } from './apply-send'
+import { applyJournal, type ApplyCounts } from './apply-journal'
+import { PullEngine } from './pull'
+
+export interface ApplyRequest {
+  environment: EnvironmentConfig
+  planId: number
+  /** Source rows to leave out (the preview's per-row exclusions). */
+  exclude?: number[]
+  batchSize?: number
+  parallelism?: number
+  strategy?: ApplyStrategy
+  /** Overwrite records that changed in Dataverse since the plan. */
+  force?: boolean
+  account?: string
+  signal?: AbortSignal
+  /** Resolves when work may go on; pause makes it wait between requests. */
+  waitIfPaused?: () => Promise<void>
+  onProgress?: (progress: ApplyProgress) => void
+}
+
+export interface ApplyProgress {
+  runId: number
+  done: number
+  total: number
+  ratePerSecond: number
+  etaSeconds: number | null
+  throttleWaitMs: number
+  counts: ApplyCounts
+}
+
+export interface ApplyResult extends ApplyCounts {
+  runId: number
+  planId: number
+  requests: number
+  retries: number
+  throttleWaitMs: number
+  durationMs: number
+}
+
+const WRITE_ACTIONS = ['create', 'update', 'deactivate', 'delete'] as const
+
+/**
+ * Applies a plan: refreshes the mirror, re-checks every item against it (conflicts, work an
+ * interrupted apply already did), then sends the rest in chunks — bulk actions where the table
+ * has them, $batch with continue-on-error where a condition (If-Match) must hold per record —
+ * with as many requests in flight as the server's x-ms-dop-hint allows. Every item's outcome is
+ * journaled before and after its request, so a killed apply resumes without duplicates.
+ */
+export class ApplyEngine {
+  constructor(private readonly deps: { store: Store; client: DataverseClient }) {}
+
+  async run(request: ApplyRequest): Promise<ApplyResult> {
+    const { store, client } = this.deps
+    const started = performance.now()
+    const figuresBefore = client.metrics.snapshot()
+    const plan = store.plans.get(request.planId)
+    if (!plan) throw new Error(`There is no plan ${request.planId}; make one with dvsync plan.`)
+    if (plan.environmentId !== request.environment.id) {
+      throw new Error(
+        `Plan ${request.planId} was made for another environment; apply it there or plan again.`
+      )
+    }
+    if (request.exclude?.length) store.plans.setExcluded(plan.planId, request.exclude, true)
+    const table = await client.metadata.getTable(plan.table)
+    const strategy = request.strategy ?? plan.settings.strategy
+    const bulk =
+      strategy === 'auto' || strategy === 'bulk'
+        ? await client.metadata.bulkSupport(plan.table)
+        : false
+    // The mirror is made current first: it is what conflicts and already-done work are judged by.
+    const pull = new PullEngine({ store, client })
+    await pull.run({
+      environment: request.environment,
+      table: plan.table,
+      ...(request.signal ? { signal: request.signal } : {})
+    })
+    const mirror = store.mirrors.rows(store.mirrors.find(request.environment.id, plan.table)!)
+
+    const runId = store.runs.start({
+      kind: 'apply',
+      mode: plan.settings.mode,
+      environmentId: request.environment.id,
+      environmentName: request.environment.name,
+      tableName: plan.table,
+      profileName: null,
+      account: request.account ?? null,
+      details: { planId: plan.planId, strategy, force: request.force ?? false }
+    })
+    store.plans.setStatus(plan.planId, 'applying')
+    const journal = applyJournal(store, plan.planId, runId)
+    const groups = new Map<SendKind, Sendable[]>()
+    for (const item of store.plans.items(plan.planId, {
+      actions: WRITE_ACTIONS,
+      outcomes: ['pending', 'sending', 'failed', 'conflict', 'excluded']
+    })) {
+      if (item.excluded) {
+        journal.settle([item], 'excluded', null, 'Excluded from the apply by the admin.')
+        continue
+      }
+      const decision = reconcile(item, table, mirror, request.force ?? false)
+      if (decision.kind === 'done')
+        journal.settle([item], 'done', 'already-applied', decision.reason, decision.before)
+      else if (decision.kind === 'conflict')
+        journal.settle([item], 'conflict', 'conflict', decision.reason, decision.before)
+      else {
+        const kind = sendKind(item, plan.settings, bulk, strategy, decision.ifMatch !== null)
+        const list = groups.get(kind) ?? []
+        list.push({ item, ifMatch: decision.ifMatch })
+        groups.set(kind, list)
+        journal.remember(item, decision.before)
+      }
+    }
+    const batchSize = Math.max(1, Math.min(request.batchSize ?? plan.settings.batchSize, 1000))
+    const chunks: { kind: SendKind; items: Sendable[] }[] = []
+    for (const [kind, items] of groups) {
+      for (let i = 0; i < items.length; i += batchSize)
+        chunks.push({ kind, items: items.slice(i, i + batchSize) })
+    }
+    const total = chunks.reduce((n, c) => n + c.items.length, 0)
+    let done = 0
+    const report = (): void => {
+      const elapsed = (performance.now() - started) / 1000
+      const rate = elapsed > 0 ? done / elapsed : 0
+      request.onProgress?.({
+        runId,
+        done,
+        total,
+        ratePerSecond: Math.round(rate),
+        etaSeconds: rate > 0 ? Math.round((total - done) / rate) : null,
+        throttleWaitMs: client.metrics.since(figuresBefore).throttleWaitMs,
+        counts: journal.counts()
+      })
+    }
+    report()
+    const createOnly = plan.settings.mode === 'create'
+    let failure: unknown
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        if (failure !== undefined) return
+        await request.waitIfPaused?.()
+        if (request.signal?.aborted)
+          throw new CancelledError(
+            'The apply was cancelled between requests; what was sent is recorded and a new apply of the same plan resumes the rest.'
+          )
+        const chunk = chunks.shift()
+        if (!chunk) return
+        journal.sending(chunk.items.map((s) => s.item))
+        let outcomes: WriteOutcome[]
+        try {
+          outcomes = await sendChunk(
+            client,
+            table,
+            chunk.kind,
+            chunk.items,
+            createOnly,
+            request.signal
+          )
+        } catch (err) {
+          failure ??= err
+          return
+        }
+        journal.record(
+          chunk.items.map((s) => s.item),
+          outcomes
+        )
+        done += chunk.items.length
+        report()
+      }
+    }
+    // Workers beyond the server's hint just wait at the transport's gate; the cap is a ceiling.
+    const workers = Math.max(
+      1,
+      Math.min(request.parallelism ?? plan.settings.parallelism ?? 16, 64)
+    )
+    const results = await Promise.allSettled(Array.from({ length: workers }, () => worker()))
+    const thrown = results.find((r) => r.status === 'rejected')
+    failure ??= thrown?.status === 'rejected' ? thrown.reason : undefined
+    const counts = journal.counts()
+    const figures = client.metrics.since(figuresBefore)
+    store.runs.progress(runId, { ...counts }, figures)
+    if (failure !== undefined) {
+      store.runs.finish(
+        runId,
+        failure instanceof CancelledError ? 'cancelled' : 'failed',
+        (failure as Error).message
+      )
+      store.plans.setStatus(plan.planId, 'partial')
+      throw failure
+    }
+    // Pull once more so the mirror (and the next plan) reflects what was written.
+    await pull.run({ environment: request.environment, table: plan.table })
+    const clean = counts.failed === 0 && counts.conflicts === 0
+    store.plans.setStatus(plan.planId, clean ? 'applied' : 'partial')
+    store.runs.finish(
+      runId,
+      'completed',
+      clean ? null : `${counts.failed} failed, ${counts.conflicts} conflicts; see the run's items.`
+    )
+    return {
+      runId,
+      planId: plan.planId,
+      ...counts,
+      requests: figures.requests,
+      retries: figures.retries,
+      throttleWaitMs: figures.throttleWaitMs,
+      durationMs: Math.round(performance.now() - started)
+    }
+  }
+}
+
+/** Which request kind an item goes out with, by what the table supports and what the item needs. */
+function sendKind(
+  item: StoredPlanItem,
+  settings: PushSettings,
+  bulk: boolean,
+  strategy: ApplyStrategy,
+  conditional: boolean
+): SendKind {
+  if (strategy === 'single') return 'single'
+  if (!bulk || item.action === 'delete') return 'batch'
+  if (item.action === 'create') return settings.mode === 'create' ? 'create-bulk' : 'upsert-bulk'
+  // A per-record If-Match can't ride on UpdateMultiple: conditional updates go in a $batch.
+  return conditional ? 'batch' : 'update-bulk'
+}
+
+export type { TableDetails }

@@ -1,0 +1,187 @@
+import { jsonPropertyOf } from '../../src-shared/model/metadata'
+import type { ColumnChange, PlanAction, PushSettings } from '../../src-shared/model/push'
+import { KeyValueError, keyLiteral, keyPredicate } from '../../src-shared/odata/key-literal'
+import type { SourceRow } from '../sources/types'
+import type { MirrorRows } from '../store/repositories/mirror-rows'
+import type { NewPlanItem, PlanPayload } from '../store/repositories/plans'
+import { ConversionError, convertValue, sameValue, type ConvertOptions } from './convert'
+import type { ResolvedColumn, ResolvedMapping } from './mapping'
+
+/** The mirrors a row is planned against: the target table's, and each lookup table's if pulled. */
+export interface PlanMirrors {
+  target: MirrorRows
+  lookups: ReadonlyMap<string, MirrorRows>
+}
+
+export interface PlannedRow {
+  item: NewPlanItem
+  /** Normalised key, to find two source rows with the same key. */
+  duplicateKey: string | null
+  /** The mirror record the row matched, if any. */
+  matchedId: string | null
+}
+
+const nice = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(v))
+
+/**
+ * One source row against the mirror: convert the mapped values, find the record by its key,
+ * resolve lookups by the referenced table's key, and propose create / update (only the columns
+ * that differ) / unchanged / skip — or an error that says which row, column and value, and why.
+ */
+export function planRow(
+  source: SourceRow,
+  seq: number,
+  mapping: ResolvedMapping,
+  settings: Pick<PushSettings, 'mode'> & ConvertOptions,
+  mirrors: PlanMirrors
+): PlannedRow {
+  const base = {
+    seq,
+    row: source.row,
+    location: source.location,
+    recordId: null,
+    key: null,
+    keyValues: null,
+    changes: {},
+    payload: null,
+    etag: null
+  }
+  const fail = (error: string, key: string | null = null): PlannedRow => ({
+    item: { ...base, key, action: 'error', error },
+    duplicateKey: null,
+    matchedId: null
+  })
+  if (source.error) return fail(`Row ${source.row} (${source.location}): ${source.error.message}`)
+
+  const errors: string[] = []
+  const values = new Map<ResolvedColumn, unknown>()
+  const binds: Record<string, string> = {}
+  const lookupIds = new Map<ResolvedColumn, string | null | undefined>()
+  for (const col of mapping.columns) {
+    if (col.lookup) {
+      const raw = col.lookup.sourceColumns.map((s) => source.values[s])
+      if (raw.every((v) => v === null || v === undefined || v === '')) {
+        values.set(col, null)
+        lookupIds.set(col, null)
+        continue
+      }
+      try {
+        const keyValues = col.lookup.keyColumns.map((k, i) => convertValue(k, raw[i], settings))
+        const path = `${col.lookup.table.entitySetName}(${keyPredicate(col.lookup.keyColumns, keyValues)})`
+        const mirror = mirrors.lookups.get(col.lookup.table.logicalName)
+        const found = mirror?.findByKey(col.lookup.keyColumns.map(jsonPropertyOf), keyValues)
+        if (mirror && !found) {
+          errors.push(
+            `column '${col.source}' → ${col.column.logicalName}: no ${col.lookup.table.logicalName} with ${col.lookup.keyColumns.map((k, i) => `${k.logicalName} ${nice(keyValues[i])}`).join(' and ')} (checked in the mirror; pull ${col.lookup.table.logicalName} if it was just created)`
+          )
+          continue
+        }
+        binds[col.lookup.navigation] = path
+        values.set(col, path)
+        lookupIds.set(col, found?.id)
+      } catch (err) {
+        errors.push(`column '${col.source}' → ${col.column.logicalName}: ${(err as Error).message}`)
+      }
+      continue
+    }
+    try {
+      values.set(col, convertValue(col.column, source.values[col.source], settings))
+    } catch (err) {
+      if (!(err instanceof ConversionError)) throw err
+      errors.push(
+        `column '${col.source}' → ${col.column.logicalName} (${col.column.type}): ${err.message}`
+      )
+    }
+  }
+
+  // The key: every key column needs a value Dataverse can address a record by.
+  const keyColumns = mapping.key.kind === 'alternate' ? mapping.key.columns : [mapping.key.column]
+  const keyValues: Record<string, unknown> = {}
+  for (const col of keyColumns) {
+    const value = col.lookup ? lookupIds.get(col) : values.get(col)
+    if (value === null || value === undefined) {
+      if (!errors.some((e) => e.includes(`'${col.source}'`)))
+        errors.push(
+          `key column '${col.source}' → ${col.column.logicalName} is empty; every row needs a key value`
+        )
+      continue
+    }
+    try {
+      keyLiteral(col.column, value)
+      keyValues[col.column.logicalName] = value
+    } catch (err) {
+      if (!(err instanceof KeyValueError)) throw err
+      errors.push(err.message)
+    }
+  }
+  const keyText =
+    keyColumns
+      .map((c) => keyValues[c.column.logicalName])
+      .filter((v) => v !== undefined)
+      .map(String)
+      .join('|') || null
+  if (errors.length)
+    return fail(`Row ${source.row} (${source.location}): ${errors.join('; ')}`, keyText)
+
+  const keyJson = keyColumns.map((c) => jsonPropertyOf(c.column))
+  const keyList = keyColumns.map((c) => keyValues[c.column.logicalName])
+  const existing =
+    mapping.key.kind === 'primary'
+      ? mirrors.target.get(String(keyList[0]))
+      : mirrors.target.findByKey(keyJson, keyList)
+  const duplicateKey = JSON.stringify(
+    keyList.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))
+  )
+
+  const keyNames = new Set(keyColumns.map((c) => c.column.logicalName))
+  const payload: PlanPayload = { values: {}, binds: {} }
+  const changes: Record<string, ColumnChange> = {}
+  const mirrored = existing ? (JSON.parse(existing.data) as Record<string, unknown>) : {}
+  for (const col of mapping.columns) {
+    const name = col.column.logicalName
+    if (col.column.isPrimaryId) continue
+    const to = values.get(col)
+    if (existing && keyNames.has(name)) continue
+    const from = existing ? (mirrored[jsonPropertyOf(col.column)] ?? null) : null
+    if (col.lookup) {
+      const targetId = lookupIds.get(col)
+      if (existing && (targetId !== undefined ? sameValue(col.column, from, targetId) : false))
+        continue
+      if (to === null) payload.binds[col.lookup.navigation] = ''
+      else payload.binds[col.lookup.navigation] = binds[col.lookup.navigation]!
+      changes[name] = { from, to: targetId ?? to }
+      continue
+    }
+    if (existing && sameValue(col.column, from, to)) continue
+    payload.values[name] = to
+    if (existing || to !== null) changes[name] = { from, to }
+  }
+  let action: PlanAction
+  let error: string | null = null
+  if (existing) {
+    action =
+      settings.mode === 'create' ? 'skip' : Object.keys(changes).length ? 'update' : 'unchanged'
+    if (action === 'skip')
+      error = `A record with key ${keyText} already exists and the mode is create-only.`
+  } else {
+    action = settings.mode === 'update' ? 'skip' : 'create'
+    if (action === 'skip') error = `No record with key ${keyText}, and the mode is update-only.`
+    for (const name of keyNames)
+      if (!(name in payload.values)) payload.values[name] = keyValues[name]
+  }
+  return {
+    item: {
+      ...base,
+      recordId: existing?.id ?? null,
+      key: keyText,
+      keyValues,
+      action,
+      changes,
+      payload: action === 'create' || action === 'update' ? payload : null,
+      etag: existing?.etag ?? null,
+      error
+    },
+    duplicateKey,
+    matchedId: existing?.id ?? null
+  }
+}

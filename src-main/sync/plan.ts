@@ -1,0 +1,242 @@
+import type { EnvironmentConfig } from '../../src-shared/model/environment'
+import { jsonPropertyOf, type TableDetails } from '../../src-shared/model/metadata'
+import type { PlanAction, PushSettings } from '../../src-shared/model/push'
+import type { DataverseClient } from '../dataverse/client'
+import type { RowSource } from '../sources/types'
+import type { Store } from '../store/open'
+import type { MirrorRows } from '../store/repositories/mirror-rows'
+import type { NewPlanItem } from '../store/repositories/plans'
+import { autoMap, resolveMapping } from './mapping'
+import { planMissing } from './plan-missing'
+import { planRow, type PlanMirrors } from './plan-row'
+import { PullEngine } from './pull'
+
+export interface PlanRequest {
+  environment: EnvironmentConfig
+  settings: PushSettings
+  source: RowSource
+  profileName?: string
+  account?: string
+  signal?: AbortSignal
+  onProgress?: (progress: { rows: number; elapsedMs: number }) => void
+}
+
+export interface PlanResult {
+  planId: number
+  runId: number
+  counts: Record<PlanAction, number>
+  /** The mapping used (the one given, or the automatic one). */
+  settings: PushSettings
+  /** Source columns that map to nothing (shown in the preview, never silently dropped). */
+  unmapped: string[]
+  durationMs: number
+}
+
+/** Rows per transaction while writing plan items. */
+const ITEMS_PER_TRANSACTION = 2000
+
+/**
+ * Computes a plan without writing to Dataverse: the target mirror is brought up to date with a
+ * delta pull (cheap), then every source row is compared with it. The plan and its items are
+ * stored, so the admin can review and exclude rows before anything is applied.
+ */
+export class PlanEngine {
+  constructor(private readonly deps: { store: Store; client: DataverseClient }) {}
+
+  async run(request: PlanRequest): Promise<PlanResult> {
+    const { store, client } = this.deps
+    const started = performance.now()
+    const table = await client.metadata.getTable(request.settings.table)
+    const description = await request.source.describe()
+    const settings: PushSettings = {
+      ...request.settings,
+      table: table.logicalName,
+      mapping: request.settings.mapping.length
+        ? request.settings.mapping
+        : autoMap(description.columns, table)
+    }
+    const lookupTables = new Map<string, TableDetails>()
+    for (const m of settings.mapping) {
+      const column = table.columns.find((c) => c.logicalName === m.target.toLowerCase())
+      const target =
+        m.lookup?.table ?? (column?.targets?.length === 1 ? column.targets[0] : undefined)
+      if (target && !lookupTables.has(target))
+        lookupTables.set(target, await client.metadata.getTable(target))
+    }
+    const mapping = resolveMapping(settings, table, lookupTables, description.columns)
+    const mirrors = await this.freshMirrors(
+      request,
+      table,
+      mapping.columns.map((c) => jsonPropertyOf(c.column)),
+      [...lookupTables.keys()]
+    )
+
+    const runId = store.runs.start({
+      kind: 'plan',
+      mode: settings.mode,
+      environmentId: request.environment.id,
+      environmentName: request.environment.name,
+      tableName: table.logicalName,
+      profileName: request.profileName ?? null,
+      account: request.account ?? null,
+      details: { settings, source: description }
+    })
+    const planId = store.plans.create({
+      runId,
+      environmentId: request.environment.id,
+      table: table.logicalName,
+      settings
+    })
+    const seq = { next: 1 }
+    try {
+      await this.planRows(request, planId, seq, mapping, settings, mirrors, started)
+      if (settings.missing !== 'ignore') {
+        const write = store.db.transaction((items: NewPlanItem[]) =>
+          items.forEach((i) => store.plans.addItem(planId, i))
+        )
+        let batch: NewPlanItem[] = []
+        for (const item of planMissing(mirrors.target, settings.missing, table, () => seq.next++)) {
+          batch.push(item)
+          if (batch.length === ITEMS_PER_TRANSACTION) {
+            write(batch)
+            batch = []
+          }
+        }
+        write(batch)
+      }
+      const counts = this.count(planId)
+      store.plans.setCounts(planId, counts)
+      store.runs.progress(runId, counts, client.metrics.snapshot())
+      store.runs.finish(runId, 'completed', null, { settings, source: description, planId })
+      const mapped = new Set(mapping.columns.flatMap((c) => c.lookup?.sourceColumns ?? [c.source]))
+      return {
+        planId,
+        runId,
+        counts,
+        settings,
+        unmapped: description.columns.filter((c) => !mapped.has(c)),
+        durationMs: Math.round(performance.now() - started)
+      }
+    } catch (err) {
+      store.runs.finish(
+        runId,
+        (err as Error).name === 'CancelledError' ? 'cancelled' : 'failed',
+        (err as Error).message
+      )
+      throw err
+    } finally {
+      store.db.exec('DROP TABLE IF EXISTS temp.plan_seen')
+    }
+  }
+
+  private async planRows(
+    request: PlanRequest,
+    planId: number,
+    seq: { next: number },
+    mapping: ReturnType<typeof resolveMapping>,
+    settings: PushSettings,
+    mirrors: PlanMirrors,
+    started: number
+  ): Promise<void> {
+    const { store } = this.deps
+    store.db.exec(
+      'DROP TABLE IF EXISTS temp.plan_seen; CREATE TEMP TABLE plan_seen (id TEXT PRIMARY KEY)'
+    )
+    const markSeen = store.db.prepare('INSERT OR IGNORE INTO temp.plan_seen (id) VALUES (?)')
+    const firstRowOfKey = new Map<string, { seq: number; row: number; flagged: boolean }>()
+    let batch: NewPlanItem[] = []
+    const flush = store.db.transaction((items: NewPlanItem[]) => {
+      for (const item of items) store.plans.addItem(planId, item)
+    })
+    let rows = 0
+    for await (const source of request.source.rows(
+      request.signal ? { signal: request.signal } : {}
+    )) {
+      const planned = planRow(source, seq.next++, mapping, settings, mirrors)
+      if (planned.matchedId) markSeen.run(planned.matchedId)
+      const { item } = planned
+      if (planned.duplicateKey !== null) {
+        const first = firstRowOfKey.get(planned.duplicateKey)
+        if (!first) {
+          firstRowOfKey.set(planned.duplicateKey, {
+            seq: item.seq,
+            row: source.row,
+            flagged: false
+          })
+        } else {
+          // Two rows with one key: neither may silently win, so both become errors.
+          item.action = 'error'
+          item.payload = null
+          item.error = `Row ${source.row} (${source.location}) has the same key (${item.key}) as row ${first.row}; rows with the same key can't both be applied. Remove one of them.`
+          if (!first.flagged) {
+            first.flagged = true
+            const message = `Row ${first.row} has the same key as row ${source.row} (${item.key}; keys compare without regard to case); rows with the same key can't both be applied. Remove one of them.`
+            const pending = batch.find((b) => b.seq === first.seq)
+            if (pending) Object.assign(pending, { action: 'error', payload: null, error: message })
+            else store.plans.markError(planId, first.seq, message)
+          }
+        }
+      }
+      batch.push(item)
+      rows += 1
+      if (batch.length === ITEMS_PER_TRANSACTION) {
+        flush(batch)
+        batch = []
+        request.onProgress?.({ rows, elapsedMs: Math.round(performance.now() - started) })
+      }
+    }
+    flush(batch)
+    request.onProgress?.({ rows, elapsedMs: Math.round(performance.now() - started) })
+  }
+
+  /** Delta pulls so the preview is exact: the target table, and lookup tables already mirrored. */
+  private async freshMirrors(
+    request: PlanRequest,
+    table: TableDetails,
+    needed: string[],
+    lookupTables: string[]
+  ): Promise<PlanMirrors> {
+    const { store, client } = this.deps
+    const pull = new PullEngine({ store, client })
+    const existing = store.mirrors.find(request.environment.id, table.logicalName)
+    const columns = existing ? [...new Set([...existing.columns, ...needed])] : undefined
+    await pull.run({
+      environment: request.environment,
+      table: table.logicalName,
+      ...(columns ? { columns } : {}),
+      ...(request.signal ? { signal: request.signal } : {})
+    })
+    const target = store.mirrors.rows(
+      store.mirrors.find(request.environment.id, table.logicalName)!
+    )
+    const lookups = new Map<string, MirrorRows>()
+    for (const name of lookupTables) {
+      const mirror = store.mirrors.find(request.environment.id, name)
+      if (!mirror) continue
+      await pull.run({
+        environment: request.environment,
+        table: name,
+        ...(request.signal ? { signal: request.signal } : {})
+      })
+      lookups.set(name, store.mirrors.rows(store.mirrors.find(request.environment.id, name)!))
+    }
+    return { target, lookups }
+  }
+
+  private count(planId: number): Record<PlanAction, number> {
+    const counts: Record<PlanAction, number> = {
+      create: 0,
+      update: 0,
+      unchanged: 0,
+      deactivate: 0,
+      delete: 0,
+      skip: 0,
+      error: 0
+    }
+    const rows = this.deps.store.db
+      .prepare('SELECT action, count(*) AS n FROM plan_items WHERE plan_id = ? GROUP BY action')
+      .all(planId) as { action: PlanAction; n: number }[]
+    for (const r of rows) counts[r.action] = r.n
+    return counts
+  }
+}

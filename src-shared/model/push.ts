@@ -1,0 +1,88 @@
+/**
+ * Pushing external rows into Dataverse: how source columns map to table columns, how records are
+ * matched, what a plan proposes for each row, and what applying it did.
+ */
+export type PushMode = 'upsert' | 'create' | 'update'
+export type MissingRows = 'ignore' | 'deactivate' | 'delete'
+export type ApplyStrategy = 'auto' | 'bulk' | 'batch' | 'single'
+
+export interface LookupMapping {
+  /** The table the lookup points at, e.g. 'account'. */
+  table: string
+  /** Columns of one of that table's alternate keys, e.g. ['accountnumber']. */
+  keyColumns: string[]
+  /** Source columns holding the key values, in keyColumns order (default: the mapping's source). */
+  sourceColumns?: string[]
+}
+
+export interface ColumnMapping {
+  /** Source column name (CSV header, JSON property, XLSX header). */
+  source: string
+  /** Dataverse column logical name. */
+  target: string
+  lookup?: LookupMapping
+}
+
+/** How records are matched: by an alternate key's columns, or by the primary id. */
+export type MatchKey = { kind: 'alternate'; name: string; columns: string[] } | { kind: 'primary' }
+
+export interface SourceSettings {
+  file: string
+  format?: 'csv' | 'json' | 'ndjson' | 'xlsx'
+  delimiter?: string
+  encoding?: string
+  sheet?: string
+}
+
+/** Everything a push needs besides the environment; what a push profile stores. */
+export interface PushSettings {
+  table: string
+  key: MatchKey
+  mapping: ColumnMapping[]
+  mode: PushMode
+  missing: MissingRows
+  /** Records per bulk request or $batch (reference §4.2: 100–1,000). */
+  batchSize: number
+  /** Most requests at once; never above the server's x-ms-dop-hint. */
+  parallelism?: number
+  strategy: ApplyStrategy
+  /** Date-times without an offset are read in this IANA time zone (default UTC). */
+  timeZone: string
+  decimalSeparator: '.' | ','
+}
+
+export type PlanAction =
+  'create' | 'update' | 'unchanged' | 'deactivate' | 'delete' | 'skip' | 'error'
+export type ItemOutcome = 'pending' | 'sending' | 'done' | 'failed' | 'conflict' | 'excluded'
+
+export interface ColumnChange {
+  from: unknown
+  to: unknown
+}
+
+export interface PlanItem {
+  seq: number
+  /** 1-based source row; null for mirror records missing from the source. */
+  row: number | null
+  location: string | null
+  recordId: string | null
+  /** Readable key, e.g. "PRD-0000042" or "Joe|joe@example.com". */
+  key: string | null
+  action: PlanAction
+  changes: Record<string, ColumnChange>
+  error: string | null
+  excluded: boolean
+  outcome: ItemOutcome
+  outcomeCode: string | null
+  outcomeMessage: string | null
+}
+
+export interface PlanSummary {
+  planId: number
+  environmentId: number
+  table: string
+  status: 'ready' | 'applying' | 'applied' | 'partial'
+  createdAt: string
+  settings: PushSettings
+  counts: Record<PlanAction, number>
+}

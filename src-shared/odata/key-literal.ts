@@ -21,6 +21,27 @@ export const FORBIDDEN_KEY_CHARACTERS = ['/', '<', '>', '*', '%', '&', ':', '\\'
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 
+/** A decimal as people and exports write it; not hex, not Infinity, not "1,5". */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+
+/**
+ * OData date (Edm.Date, DateOnly columns) or date-time with a zone (Edm.DateTimeOffset). Date.parse
+ * is no judge: it reads "1" as the year 2001 and rolls 2024-02-30 over into March.
+ */
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,7})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))?$/
+
+function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value)
+  if (!m) return false
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
+/** Lone surrogates can't be UTF-8 encoded, so no URL can carry them. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
 type KeyColumn = Pick<ColumnInfo, 'logicalName' | 'type'>
 
 /** The OData literal for one key value, or a KeyValueError that says what to fix. */
@@ -39,6 +60,8 @@ export function keyLiteral(column: KeyColumn, value: unknown): string {
           : typeof value === 'number'
             ? String(value)
             : fail(`expected text, got ${typeof value}.`)
+      if (LONE_SURROGATE.test(text))
+        fail(`the text is not valid Unicode (it holds half of a surrogate pair).`)
       const bad = FORBIDDEN_KEY_CHARACTERS.find((ch) => text.includes(ch))
       if (bad) {
         fail(
@@ -67,7 +90,7 @@ export function keyLiteral(column: KeyColumn, value: unknown): string {
       const n =
         typeof value === 'number'
           ? value
-          : typeof value === 'string' && value.trim() !== ''
+          : typeof value === 'string' && DECIMAL.test(value.trim())
             ? Number(value)
             : NaN
       if (!Number.isFinite(n)) fail(`expected a number, got '${String(value)}'.`)
@@ -81,8 +104,10 @@ export function keyLiteral(column: KeyColumn, value: unknown): string {
         fail(`expected a GUID, got '${String(value)}'.`)
       return (value as string).toLowerCase()
     case 'DateTime':
-      if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
-        fail(`expected a date, got '${String(value)}'.`)
+      if (typeof value !== 'string' || !isIsoDate(value))
+        fail(
+          `expected an ISO 8601 date (2025-01-31) or date and time with a zone (2025-01-31T09:00:00Z), got '${String(value)}'.`
+        )
       return value as string
     case 'Boolean':
       if (typeof value !== 'boolean') fail(`expected true or false, got '${String(value)}'.`)

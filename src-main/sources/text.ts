@@ -1,0 +1,40 @@
+import {
+  checkEncodingLabel,
+  detectEncoding,
+  SourceDecoder,
+  type DetectedEncoding
+} from './encoding'
+import { byteChunks, readSample } from './file'
+
+/** A text file's encoding (given or detected) and its first 64 KB as text, for sniffing. */
+export interface TextSample {
+  detected: DetectedEncoding
+  /** Decoded leniently (a cut sequence at the end is harmless here); the BOM removed. */
+  text: string
+  wholeFile: boolean
+}
+
+export async function sampleText(file: string, encoding: string | undefined): Promise<TextSample> {
+  const sample = await readSample(file)
+  const detected =
+    encoding === undefined
+      ? detectEncoding(sample.bytes, file)
+      : { encoding: checkEncodingLabel(encoding, file), decided: true }
+  const text = new TextDecoder(detected.encoding).decode(sample.bytes)
+  return { detected, text, wholeFile: sample.wholeFile }
+}
+
+/** The file as text, chunk by chunk, strictly decoded (see SourceDecoder). */
+export async function* textChunks(
+  file: string,
+  detected: DetectedEncoding,
+  signal?: AbortSignal
+): AsyncGenerator<string> {
+  const decoder = new SourceDecoder(detected, file)
+  for await (const chunk of byteChunks(file, signal)) {
+    const text = decoder.decode(chunk)
+    if (text) yield text
+  }
+  const rest = decoder.decode(Buffer.alloc(0), true)
+  if (rest) yield rest
+}

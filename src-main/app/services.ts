@@ -3,6 +3,8 @@ import { DataverseClient } from '../dataverse/client'
 import { AuthService, type OpenBrowser } from '../auth/index'
 import type { TransportOptions } from '../dataverse/transport'
 import { openStore, type Store } from '../store/open'
+import { ApplyEngine } from '../sync/apply'
+import { PlanEngine } from '../sync/plan'
 import { PullEngine } from '../sync/pull'
 
 /** What the engines and commands use of the sign-in layer (src-main/auth). */
@@ -32,6 +34,8 @@ export interface Services {
   environment(name: string): EnvironmentConfig
   client(environment: EnvironmentConfig): DataverseClient
   pullEngine(environment: EnvironmentConfig): PullEngine
+  planEngine(environment: EnvironmentConfig): PlanEngine
+  applyEngine(environment: EnvironmentConfig): ApplyEngine
   close(): void
 }
 
@@ -48,17 +52,19 @@ export function createServices(options: ServiceOptions): Services {
       ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
       ...(options.log ? { log: options.log } : {})
     })
-  const clients = new Map<number, DataverseClient>()
+  // One client per environment, replaced when its configuration changes: the app lives long,
+  // and a sign-in (a new account) or an edited URL must not keep using the old token source.
+  const clients = new Map<number, { config: string; client: DataverseClient }>()
   const client = (environment: EnvironmentConfig): DataverseClient => {
-    let c = clients.get(environment.id)
-    if (!c) {
-      c = new DataverseClient({
-        ...options.transport,
-        environmentUrl: environment.url,
-        tokens: auth.tokenSource(environment)
-      })
-      clients.set(environment.id, c)
-    }
+    const config = JSON.stringify(environment)
+    const cached = clients.get(environment.id)
+    if (cached?.config === config) return cached.client
+    const c = new DataverseClient({
+      ...options.transport,
+      environmentUrl: environment.url,
+      tokens: auth.tokenSource(environment)
+    })
+    clients.set(environment.id, { config, client: c })
     return c
   }
   return {
@@ -76,6 +82,8 @@ export function createServices(options: ServiceOptions): Services {
     },
     client,
     pullEngine: (environment) => new PullEngine({ store, client: client(environment) }),
+    planEngine: (environment) => new PlanEngine({ store, client: client(environment) }),
+    applyEngine: (environment) => new ApplyEngine({ store, client: client(environment) }),
     close: () => store.close()
   }
 }

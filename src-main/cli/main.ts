@@ -3,9 +3,11 @@ import type { Services } from '../app/services'
 import { registerEnv } from './commands/env'
 import { registerMetadata } from './commands/metadata'
 import { registerPull } from './commands/pull'
+import { registerProfile } from './commands/profile'
+import { registerPush } from './commands/push'
 import { registerSandbox } from './commands/sandbox'
 import { describeError, exitCodeFor } from './errors'
-import { ExitCode } from './exit-codes'
+import { ExitCode, type ExitCodeValue } from './exit-codes'
 import { createOutput, type Output } from './output'
 import { openCliServices } from './services'
 
@@ -15,6 +17,8 @@ export interface CommandContext {
   dataDir(): string
   /** The product's services on the data folder, opened on first use. */
   services(): Promise<Services>
+  /** For a command that finished but with records that failed (exit code 1). */
+  setExitCode(code: ExitCodeValue): void
 }
 
 function defaultDataDir(): string {
@@ -58,7 +62,11 @@ export async function main(argv: string[]): Promise<number> {
       writeOut: (s) => process.stdout.write(s)
     })
   let services: Services | undefined
+  let exitCode: ExitCodeValue = ExitCode.Ok
   const context: CommandContext = {
+    setExitCode: (code) => {
+      exitCode = code
+    },
     output,
     // --data-dir is accepted before or after the command name, so it is read from argv itself.
     dataDir: () =>
@@ -69,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
   registerEnv(program, context)
   registerMetadata(program, context)
   registerPull(program, context)
+  registerPush(program, context)
+  registerProfile(program, context)
   for (const command of allCommands(program)) {
     command.exitOverride()
     if (command !== program && command.commands.length === 0) {
@@ -81,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     await program.parseAsync(argv, { from: 'user' })
-    return ExitCode.Ok
+    return exitCode
   } catch (err) {
     if (err instanceof CommanderError) {
       if (

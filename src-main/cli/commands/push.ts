@@ -1,0 +1,277 @@
+import { createInterface } from 'node:readline/promises'
+import type { Command } from 'commander'
+import type { PlanAction } from '../../../src-shared/model/push'
+import { openFileSource } from '../../sources/index'
+import type { ApplyResult } from '../../sync/apply'
+import { exportPlan, planItemView } from '../../sync/export-plan'
+import type { PlanResult } from '../../sync/plan'
+import type { Store } from '../../store/open'
+import { CliError, ExitCode } from '../exit-codes'
+import { count, plural, textTable } from '../format'
+import type { CommandContext } from '../main'
+import { addPushOptions, resolvePush, type PushFlags } from './push-options'
+
+interface ApplyFlags {
+  plan: number
+  exclude?: string
+  batch?: number
+  dop?: number
+  force?: boolean
+  strategy?: 'auto' | 'bulk' | 'batch' | 'single'
+}
+
+const rows = (text: string | undefined): number[] =>
+  (text ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map((r) => {
+      const n = Number(r)
+      if (!Number.isInteger(n) || n < 1)
+        throw new CliError(`--exclude takes source row numbers (e.g. 3,17), not '${r}'.`)
+      return n
+    })
+
+export function registerPush(program: Command, context: CommandContext): void {
+  addPushOptions(program.command('plan'))
+    .description('Compute and store a plan (preview) of a push without writing to Dataverse.')
+    .option('--export <file>', 'also write the plan to FILE.csv or FILE.json')
+    .action(async (flags: PushFlags & { export?: string }) => {
+      const { plan, services } = await runPlan(context, flags)
+      const exported = flags.export
+        ? await exportPlan(services.store, plan.planId, flags.export)
+        : undefined
+      printPlan(context, services.store, plan, exported?.file)
+    })
+
+  program
+    .command('apply')
+    .description(
+      'Apply a stored plan; records changed in Dataverse since the plan are reported as conflicts.'
+    )
+    .requiredOption('--plan <id>', 'plan id (from dvsync plan)', (v: string) => Number(v))
+    .option('--exclude <rows>', 'source rows to leave out, e.g. 3,17')
+    .option('--batch <n>', 'records per request, 1–1000', (v: string) => Number(v))
+    .option('--dop <n>', 'most requests at once', (v: string) => Number(v))
+    .option('--force', 'overwrite records that changed since the plan')
+    .option('--strategy <kind>', 'auto, bulk, batch or single')
+    .action(async (flags: ApplyFlags) => {
+      const result = await runApply(context, flags)
+      printApply(context, result)
+    })
+
+  addPushOptions(program.command('push'))
+    .description('plan + apply in one go; asks before writing unless --yes.')
+    .option('--yes', 'apply without asking')
+    .option('--force', 'overwrite records that changed since the plan')
+    .option('--exclude <rows>', 'source rows to leave out, e.g. 3,17')
+    .action(async (flags: PushFlags & { yes?: boolean; force?: boolean; exclude?: string }) => {
+      const { plan, environment, services } = await runPlan(context, flags)
+      const writes =
+        plan.counts.create + plan.counts.update + plan.counts.deactivate + plan.counts.delete
+      if (writes === 0) {
+        printPlan(context, services.store, plan)
+        return
+      }
+      if (!flags.yes) {
+        if (!process.stdin.isTTY)
+          throw new CliError(
+            `Plan ${plan.planId} would write ${plural(writes, 'record')} to ${environment}; add --yes to apply without asking.`
+          )
+        const answer = await ask(`Apply ${summary(plan.counts)} to ${environment}? [y/N] `)
+        if (!/^y(es)?$/i.test(answer.trim())) {
+          printPlan(context, services.store, plan)
+          return
+        }
+      }
+      printApply(
+        context,
+        await runApply(context, {
+          plan: plan.planId,
+          ...(flags.exclude ? { exclude: flags.exclude } : {}),
+          ...(flags.force ? { force: true } : {})
+        })
+      )
+    })
+}
+
+async function runPlan(context: CommandContext, flags: PushFlags) {
+  const services = await context.services()
+  const resolved = resolvePush(services, flags)
+  const environment = services.environment(resolved.environmentName)
+  const source = await openFileSource(resolved.source.file, {
+    ...(resolved.source.format ? { format: resolved.source.format } : {}),
+    ...(resolved.source.sheet ? { sheet: resolved.source.sheet } : {}),
+    ...(resolved.source.delimiter ? { delimiter: resolved.source.delimiter } : {}),
+    ...(resolved.source.encoding ? { encoding: resolved.source.encoding } : {})
+  })
+  const plan = await services.planEngine(environment).run({
+    environment,
+    settings: resolved.settings,
+    source,
+    ...(flags.profile ? { profileName: flags.profile } : {}),
+    onProgress: (p) => context.output.info(`Planned ${plural(p.rows, 'row')}…`)
+  })
+  return { plan, services, environment: environment.name }
+}
+
+async function runApply(context: CommandContext, flags: ApplyFlags): Promise<ApplyResult> {
+  const services = await context.services()
+  const plan = services.store.plans.get(flags.plan)
+  if (!plan)
+    throw new CliError(
+      `There is no plan ${flags.plan}. Make one with: dvsync plan --env NAME --table T --source FILE`
+    )
+  const environment = services.store.environments.byId(plan.environmentId)
+  if (!environment)
+    throw new CliError(`Plan ${flags.plan} belongs to an environment that was removed.`)
+  const controller = new AbortController()
+  const cancel = (): void => {
+    context.output.info('Stopping after the requests in flight… (Ctrl+C again to force)')
+    controller.abort()
+    process.once('SIGINT', () => process.exit(130))
+  }
+  process.once('SIGINT', cancel)
+  try {
+    return await services.applyEngine(environment).run({
+      environment,
+      planId: flags.plan,
+      ...(flags.exclude ? { exclude: rows(flags.exclude) } : {}),
+      ...(flags.batch ? { batchSize: flags.batch } : {}),
+      ...(flags.dop ? { parallelism: flags.dop } : {}),
+      ...(flags.force ? { force: true } : {}),
+      ...(flags.strategy ? { strategy: flags.strategy } : {}),
+      signal: controller.signal,
+      onProgress: (p) =>
+        context.output.info(
+          `Applied ${count(p.done)}/${count(p.total)} — ${count(p.ratePerSecond)} records/s${p.etaSeconds !== null && p.done < p.total ? `, about ${p.etaSeconds} s left` : ''}${p.throttleWaitMs ? `, ${count(Math.round(p.throttleWaitMs / 1000))} s throttled` : ''}`
+        )
+    })
+  } finally {
+    process.removeListener('SIGINT', cancel)
+  }
+}
+
+function summary(counts: Record<PlanAction, number>): string {
+  return [
+    `${count(counts.create)} creates`,
+    `${count(counts.update)} updates`,
+    `${count(counts.deactivate)} deactivations`,
+    `${count(counts.delete)} deletions`
+  ].join(', ')
+}
+
+function printPlan(
+  context: CommandContext,
+  store: Store,
+  plan: PlanResult,
+  exported?: string
+): void {
+  const c = plan.counts
+  context.output.result(
+    {
+      planId: plan.planId,
+      creates: c.create,
+      updates: c.update,
+      unchanged: c.unchanged,
+      deactivates: c.deactivate,
+      deletes: c.delete,
+      skipped: c.skip,
+      errors: c.error,
+      unmappedColumns: plan.unmapped,
+      mapping: plan.settings.mapping,
+      ...(exported ? { export: exported } : {}),
+      // Script consumers get every item (cli.md); people get the summary and the command to go on.
+      items: context.output.json ? [...store.plans.items(plan.planId)].map(planItemView) : []
+    },
+    () => {
+      const writes = c.create + c.update + c.deactivate + c.delete
+      const errors = [...store.plans.items(plan.planId, { actions: ['error'], limit: 10 })].map(
+        (i) => `  ${i.error}`
+      )
+      const lines = [
+        `Plan ${plan.planId}: ${summary(c)}, ${count(c.unchanged)} unchanged, ${count(c.skip)} skipped, ${count(c.error)} with errors.`,
+        plan.unmapped.length ? `Source columns not mapped: ${plan.unmapped.join(', ')}.` : '',
+        ...(errors.length
+          ? [
+              'Rows with errors (they will not be applied):',
+              ...errors,
+              ...(c.error > errors.length
+                ? [`  … and ${count(c.error - errors.length)} more (export the plan to see all).`]
+                : [])
+            ]
+          : []),
+        exported ? `Exported to ${exported}.` : '',
+        writes
+          ? `Review it, then apply it with: dvsync apply --plan ${plan.planId}`
+          : 'Nothing to apply: Dataverse already matches the source.'
+      ]
+      return lines.filter(Boolean).join('\n')
+    }
+  )
+  // Rows that can't be applied are records that failed, for a script (exit code 1, cli.md).
+  if (c.error > 0) context.setExitCode(ExitCode.PartialFailure)
+}
+
+function printApply(context: CommandContext, r: ApplyResult): void {
+  const json = {
+    runId: r.runId,
+    planId: r.planId,
+    created: r.created,
+    updated: r.updated,
+    deactivated: r.deactivated,
+    deleted: r.deleted,
+    failed: r.failed,
+    conflicts: r.conflicts,
+    skipped: r.skipped,
+    alreadyApplied: r.alreadyApplied,
+    requests: r.requests,
+    retries: r.retries,
+    durationMs: r.durationMs
+  }
+  context.output.result(
+    json,
+    () =>
+      textTable(
+        [
+          'created',
+          'updated',
+          'deactivated',
+          'deleted',
+          'failed',
+          'conflicts',
+          'skipped',
+          'already applied',
+          'requests',
+          'ms'
+        ],
+        [
+          [
+            r.created,
+            r.updated,
+            r.deactivated,
+            r.deleted,
+            r.failed,
+            r.conflicts,
+            r.skipped,
+            r.alreadyApplied,
+            r.requests,
+            r.durationMs
+          ]
+        ]
+      ) +
+      (r.failed || r.conflicts
+        ? `\nSome records were not applied; see: dvsync runs, or the report of run ${r.runId}.`
+        : '')
+  )
+  if (r.failed || r.conflicts) context.setExitCode(ExitCode.PartialFailure)
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return await rl.question(question)
+  } finally {
+    rl.close()
+  }
+}

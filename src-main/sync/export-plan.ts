@@ -1,0 +1,104 @@
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import { extname } from 'node:path'
+import { stringify } from 'csv-stringify'
+import type { PlanItem } from '../../src-shared/model/push'
+import { safeCsvCell } from '../reports/csv-cell'
+import type { Store } from '../store/open'
+
+/** A plan item as the preview and exports show it (no request payloads). */
+export function planItemView(item: PlanItem) {
+  return {
+    row: item.row,
+    location: item.location,
+    key: item.key,
+    action: item.action,
+    changes: item.changes,
+    error: item.error,
+    excluded: item.excluded,
+    outcome: item.outcome
+  }
+}
+
+/**
+ * Writes a plan's items to CSV (one row per item, one "from → to" cell per change) or JSON,
+ * streamed, to a temporary file renamed when complete — for review before anything is applied.
+ */
+export async function exportPlan(
+  store: Store,
+  planId: number,
+  file: string
+): Promise<{ file: string; items: number }> {
+  const plan = store.plans.get(planId)
+  if (!plan) throw new Error(`There is no plan ${planId}.`)
+  const ext = extname(file).toLowerCase()
+  if (ext !== '.csv' && ext !== '.json')
+    throw new Error(`Export a plan to a .csv or .json file (got '${file}').`)
+  const temp = `${file}.partial-${process.pid}`
+  const out = createWriteStream(temp, { encoding: 'utf8' })
+  let items = 0
+  try {
+    if (ext === '.csv') {
+      const csv = stringify({
+        header: true,
+        bom: true,
+        columns: [
+          'row',
+          'location',
+          'key',
+          'action',
+          'excluded',
+          'changed_columns',
+          'changes',
+          'error',
+          'outcome'
+        ]
+      })
+      csv.pipe(out)
+      for (const item of store.plans.items(planId)) {
+        const changes = Object.entries(item.changes).map(
+          ([c, v]) => `${c}: ${JSON.stringify(v.from)} → ${JSON.stringify(v.to)}`
+        )
+        const row = [
+          item.row,
+          item.location,
+          item.key,
+          item.action,
+          item.excluded,
+          Object.keys(item.changes).join(';'),
+          changes.join('; '),
+          item.error,
+          item.outcome
+        ]
+        if (!csv.write(row.map(safeCsvCell))) await once(csv, 'drain')
+        items += 1
+      }
+      csv.end()
+    } else {
+      const head = JSON.stringify({
+        version: 1,
+        planId,
+        table: plan.table,
+        createdAt: plan.createdAt,
+        counts: plan.counts,
+        settings: plan.settings
+      })
+      out.write(`${head.slice(0, -1)},"items":[`)
+      for (const item of store.plans.items(planId)) {
+        if (!out.write(`${items ? ',' : ''}\n${JSON.stringify(planItemView(item))}`))
+          await once(out, 'drain')
+        items += 1
+      }
+      out.write('\n]}\n')
+      out.end()
+    }
+    await once(out, 'finish')
+    await rename(temp, file)
+  } catch (err) {
+    out.destroy()
+    await rm(temp, { force: true })
+    throw err
+  }
+  return { file, items }
+}

@@ -38,9 +38,25 @@ function toConfig(row: Row): EnvironmentConfig {
   }
 }
 
+/**
+ * The account is an object from the sign-in layer: only the fields that name it are kept, so an
+ * id token or anything else riding along in it never reaches the file.
+ */
+function accountOf(
+  account: EnvironmentConfig['account']
+): EnvironmentConfig['account'] | undefined {
+  if (!account || typeof account !== 'object') return undefined
+  const { username, homeAccountId, name } = account
+  if (typeof username !== 'string' || typeof homeAccountId !== 'string') return undefined
+  return { username, homeAccountId, ...(typeof name === 'string' ? { name } : {}) }
+}
+
 function settingsOf(config: Partial<EnvironmentConfig>): string {
   const out: Record<string, unknown> = {}
-  for (const field of SETTING_FIELDS) if (config[field] !== undefined) out[field] = config[field]
+  for (const field of SETTING_FIELDS) {
+    const value = field === 'account' ? accountOf(config.account) : config[field]
+    if (value !== undefined) out[field] = value
+  }
   return JSON.stringify(out)
 }
 

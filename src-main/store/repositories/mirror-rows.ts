@@ -41,10 +41,20 @@ export class MirrorRows {
         )
       }
     }
+    // One index per key, named by its columns joined with ',' (a character column names can't
+    // hold): joined with '_', the keys (name, vendorname) and (name_vendorname) shared a name and
+    // the second was never built. Indexes of keys the table no longer has are dropped.
+    const prefix = `mirror_${this.mirror.id}_key_`
+    const wanted = new Set(this.mirror.keys.map((key) => `${prefix}${key.join(',')}`))
+    const indexes = (
+      this.db.prepare(`PRAGMA index_list(${this.table})`).all() as { name: string }[]
+    ).map((i) => i.name)
+    for (const index of indexes) {
+      if (index.startsWith(prefix) && !wanted.has(index)) this.db.exec(`DROP INDEX "${index}"`)
+    }
     for (const key of this.mirror.keys) {
-      const index = `"mirror_${this.mirror.id}_key_${key.join('_')}"`
       this.db.exec(
-        `CREATE INDEX IF NOT EXISTS ${index} ON ${this.table} (${key.map((c) => `"k_${c}"`).join(', ')})`
+        `CREATE INDEX IF NOT EXISTS "${prefix}${key.join(',')}" ON ${this.table} (${key.map((c) => `"k_${c}"`).join(', ')})`
       )
     }
   }

@@ -7,14 +7,17 @@ import { SourceError } from './errors'
  * streams across chunk boundaries and can be fatal, so no decoding library is needed; what it
  * cannot do is guess, which is this file's job:
  *   1. a BOM decides (UTF-8, UTF-16 LE, UTF-16 BE);
- *   2. otherwise the bytes from the first non-ASCII byte on (a window of WINDOW bytes) decide:
- *      valid UTF-8 → 'utf-8', anything else → 'windows-1252' (what Excel's "CSV" and most Windows
- *      tools write in the West);
+ *   2. otherwise the first non-ASCII character decides: a valid UTF-8 sequence → 'utf-8',
+ *      anything else → 'windows-1252' (what Excel's "CSV" and most Windows tools write in the
+ *      West). Only the first one: in a file that mixes both, a wider look would pick
+ *      windows-1252 and silently turn every "é" before the bad byte into "Ã©"; deciding UTF-8
+ *      instead makes the bad byte stop the source, with its line;
  *   3. a file that is ASCII so far is ASCII in both, so the decision waits for its first
  *      non-ASCII byte, however late it comes (a row 900,000 "Müller" in a windows-1252 file).
  */
 
-const WINDOW = 4096
+/** The longest UTF-8 sequence: what the decision needs to see. */
+const WINDOW = 4
 
 export interface DetectedEncoding {
   encoding: string
@@ -22,7 +25,11 @@ export interface DetectedEncoding {
   decided: boolean
 }
 
-export function detectEncoding(sample: Uint8Array, source: string): DetectedEncoding {
+export function detectEncoding(
+  sample: Uint8Array,
+  source: string,
+  wholeFile = true
+): DetectedEncoding {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf)
     return { encoding: 'utf-8', decided: true }
   if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', decided: true }
@@ -37,12 +44,17 @@ export function detectEncoding(sample: Uint8Array, source: string): DetectedEnco
       "the file looks like UTF-16 without a byte-order mark (many zero bytes): give the encoding ('utf-16le' or 'utf-16be'), or save it again as UTF-8."
     )
   const first = sample.findIndex((b) => b >= 0x80)
-  if (first < 0) return { encoding: 'utf-8', decided: false }
+  // Nothing but ASCII yet, or a first character cut by the end of the sample: let the decoder see.
+  if (first < 0 || (!wholeFile && sample.length - first < WINDOW))
+    return { encoding: 'utf-8', decided: false }
   return { encoding: decide(sample.subarray(first, first + WINDOW)), decided: true }
 }
 
-function decide(window: Uint8Array): string {
-  return isUtf8(completeUtf8Prefix(window)) ? 'utf-8' : 'windows-1252'
+/** `bytes` start at the first non-ASCII byte. */
+function decide(bytes: Uint8Array): string {
+  const lead = bytes[0]!
+  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
+  return bytes.length >= length && isUtf8(bytes.subarray(0, length)) ? 'utf-8' : 'windows-1252'
 }
 
 /** The window without a trailing UTF-8 sequence that the cut left incomplete. */
@@ -119,7 +131,10 @@ export class SourceDecoder {
 
   private strict(chunk: Uint8Array, final: boolean): string {
     try {
-      return this.decoder!.decode(chunk, { stream: !final })
+      // Always { stream: true }, then an empty flush: Node 20's one-shot decode() of
+      // windows-1252 takes a Latin-1 fast path that turns 0x80 into U+0080 instead of €.
+      const text = this.decoder!.decode(chunk, { stream: true })
+      return final ? text + this.decoder!.decode() : text
     } catch (err) {
       const at = this.encoding === 'utf-8' ? firstInvalidUtf8(chunk) : 0
       let line = this.lines + 1

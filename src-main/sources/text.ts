@@ -18,9 +18,10 @@ export async function sampleText(file: string, encoding: string | undefined): Pr
   const sample = await readSample(file)
   const detected =
     encoding === undefined
-      ? detectEncoding(sample.bytes, file)
+      ? detectEncoding(sample.bytes, file, sample.wholeFile)
       : { encoding: checkEncodingLabel(encoding, file), decided: true }
-  const text = new TextDecoder(detected.encoding).decode(sample.bytes)
+  // { stream: true }: see SourceDecoder.strict on Node 20's windows-1252 fast path.
+  const text = new TextDecoder(detected.encoding).decode(sample.bytes, { stream: true })
   return { detected, text, wholeFile: sample.wholeFile }
 }
 

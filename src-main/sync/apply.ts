@@ -99,25 +99,36 @@ export class ApplyEngine {
     store.plans.setStatus(plan.planId, 'applying')
     const journal = applyJournal(store, plan.planId, runId)
     const groups = new Map<SendKind, Sendable[]>()
-    for (const item of store.plans.items(plan.planId, {
-      actions: WRITE_ACTIONS,
-      outcomes: ['pending', 'sending', 'failed', 'conflict', 'excluded']
-    })) {
-      if (item.excluded) {
-        journal.settle([item], 'excluded', null, 'Excluded from the apply by the admin.')
-        continue
-      }
-      const decision = reconcile(item, table, mirror, request.force ?? false)
-      if (decision.kind === 'done')
-        journal.settle([item], 'done', 'already-applied', decision.reason, decision.before)
-      else if (decision.kind === 'conflict')
-        journal.settle([item], 'conflict', 'conflict', decision.reason, decision.before)
-      else {
-        const kind = sendKind(item, plan.settings, bulk, strategy, decision.ifMatch !== null)
-        const list = groups.get(kind) ?? []
-        list.push({ item, ifMatch: decision.ifMatch })
-        groups.set(kind, list)
-        journal.remember(item, decision.before)
+    // Items are read a page at a time: SQLite can't write the journal while a read is open.
+    const open = ['pending', 'sending', 'failed', 'conflict', 'excluded'] as const
+    for (let afterSeq = 0; ;) {
+      const page = [
+        ...store.plans.items(plan.planId, {
+          actions: WRITE_ACTIONS,
+          outcomes: open,
+          afterSeq,
+          limit: 1000
+        })
+      ]
+      if (page.length === 0) break
+      afterSeq = page.at(-1)!.seq
+      for (const item of page) {
+        if (item.excluded) {
+          journal.settle([item], 'excluded', null, 'Excluded from the apply by the admin.')
+          continue
+        }
+        const decision = reconcile(item, table, mirror, request.force ?? false)
+        if (decision.kind === 'done') {
+          journal.settle([item], 'done', 'already-applied', decision.reason, decision.before)
+        } else if (decision.kind === 'conflict') {
+          journal.settle([item], 'conflict', 'conflict', decision.reason, decision.before)
+        } else {
+          const kind = sendKind(item, plan.settings, bulk, strategy, decision.ifMatch !== null)
+          const list = groups.get(kind) ?? []
+          list.push({ item, ifMatch: decision.ifMatch })
+          groups.set(kind, list)
+          journal.remember(item, decision.before)
+        }
       }
     }
     const batchSize = Math.max(1, Math.min(request.batchSize ?? plan.settings.batchSize, 1000))

@@ -1,11 +1,12 @@
 import type { TableDetails } from '../../src-shared/model/metadata'
 import type { MissingRows } from '../../src-shared/model/push'
-import type { MirrorRows } from '../store/repositories/mirror-rows'
+import type { MirrorRow, MirrorRows } from '../store/repositories/mirror-rows'
 import type { NewPlanItem } from '../store/repositories/plans'
 
 /**
  * Mirror records that no source row matched: deactivated (statecode/statuscode) or deleted, as
- * the admin chose. Reads the temporary table of matched ids the row planner filled.
+ * the admin chose. Reads the temporary table of matched ids the row planner filled, a page at a
+ * time so the caller can write items between pages.
  */
 export function* planMissing(
   rows: MirrorRows,
@@ -13,13 +14,32 @@ export function* planMissing(
   table: TableDetails,
   nextSeq: () => number
 ): Generator<NewPlanItem> {
+  const toItem = missingItem(missing, table)
+  let page = rows.notIn('temp.plan_seen', '', 1000)
+  while (page.length > 0) {
+    for (const row of page) {
+      const item = toItem(row, nextSeq)
+      if (item) yield item
+    }
+    page = rows.notIn('temp.plan_seen', page.at(-1)!.id, 1000)
+  }
+}
+
+function missingItem(missing: Exclude<MissingRows, 'ignore'>, table: TableDetails) {
   const state = table.columns.find((c) => c.type === 'State')
   const status = table.columns.find((c) => c.type === 'Status')
   const inactiveState = state?.options?.find((o) => o.value === 1)?.value
   const inactiveStatus = status?.options?.find((o) => o.state === inactiveState)?.value
   const keyColumns = table.keys.find((k) => k.status === 'Active')?.columns ?? []
-  for (const row of rows.notIn('temp.plan_seen')) {
+  return (row: MirrorRow, nextSeq: () => number): NewPlanItem | undefined => {
     const data = JSON.parse(row.data) as Record<string, unknown>
+    // Already inactive: nothing to do for this record.
+    if (
+      missing === 'deactivate' &&
+      inactiveState !== undefined &&
+      data['statecode'] === inactiveState
+    )
+      return undefined
     const key =
       keyColumns
         .map((c) => data[c])
@@ -36,23 +56,17 @@ export function* planMissing(
       etag: row.etag,
       error: null
     }
-    if (missing === 'delete') {
-      yield { ...base, action: 'delete', changes: {}, payload: null }
-      continue
-    }
-    if (!state || !status || inactiveState === undefined || inactiveStatus === undefined) {
-      yield {
+    if (missing === 'delete') return { ...base, action: 'delete', changes: {}, payload: null }
+    if (inactiveState === undefined || inactiveStatus === undefined) {
+      return {
         ...base,
         action: 'error',
         changes: {},
         payload: null,
         error: `Table '${table.logicalName}' has no inactive state to deactivate record ${key} with.`
       }
-      continue
     }
-    // Already inactive: nothing to do for this record.
-    if (data['statecode'] === inactiveState) continue
-    yield {
+    return {
       ...base,
       action: 'deactivate',
       changes: {

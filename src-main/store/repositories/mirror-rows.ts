@@ -99,11 +99,14 @@ export class MirrorRows {
     ) as MirrorRow[]
   }
 
-  /** Rows whose id is not in the given temporary table of ids: mirror records a source lacked. */
-  notIn(seenTable: 'temp.plan_seen'): IterableIterator<MirrorRow> {
+  /**
+   * Up to `limit` rows after `afterId` whose id is not in the temporary table of ids: mirror
+   * records a source lacked. Paged, so the caller can write between pages.
+   */
+  notIn(seenTable: 'temp.plan_seen', afterId: string, limit: number): MirrorRow[] {
     return this.stmt(
-      `SELECT id, etag, data FROM ${this.table} WHERE id NOT IN (SELECT id FROM ${seenTable}) ORDER BY id`
-    ).iterate() as IterableIterator<MirrorRow>
+      `SELECT id, etag, data FROM ${this.table} WHERE id > ? AND id NOT IN (SELECT id FROM ${seenTable}) ORDER BY id LIMIT ?`
+    ).all(afterId, limit) as MirrorRow[]
   }
 
   /** Every row, in id order, streamed. */

@@ -208,8 +208,7 @@ export class ApplyEngine {
       store.plans.setStatus(plan.planId, 'partial')
       throw failure
     }
-    // Pull once more so the mirror (and the next plan) reflects what was written.
-    await pull.run({ environment: request.environment, table: plan.table })
+    // No pull afterwards: the next plan or apply starts with a delta pull that brings the writes in.
     const clean = counts.failed === 0 && counts.conflicts === 0
     store.plans.setStatus(plan.planId, clean ? 'applied' : 'partial')
     store.runs.finish(

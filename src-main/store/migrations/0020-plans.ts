@@ -17,6 +17,8 @@ export const plans: Migration = {
         table_name TEXT NOT NULL,
         status TEXT NOT NULL,
         settings TEXT NOT NULL,
+        -- What the apply needs to know of the table, read once at plan time.
+        details TEXT NOT NULL DEFAULT '{}',
         counts TEXT NOT NULL DEFAULT '{}',
         created_at TEXT NOT NULL
       ) STRICT;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import type { TableDetails } from '../../../src-shared/model/metadata'
 import type {
   ColumnChange,
   ItemOutcome,
@@ -7,6 +8,13 @@ import type {
   PlanSummary,
   PushSettings
 } from '../../../src-shared/model/push'
+
+/** The table as the plan saw it, so the apply needs no metadata round trips. */
+export interface PlanDetails {
+  table: TableDetails
+  /** Whether CreateMultiple/UpdateMultiple (and UpsertMultiple) exist for the table. */
+  bulk: boolean
+}
 
 /** What the planner writes per item; payload and key values drive the apply. */
 export interface NewPlanItem {

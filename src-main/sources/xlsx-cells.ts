@@ -24,7 +24,7 @@ export function readCell(value: unknown, address: string): CellResult {
       return {
         error: {
           code: 'formula-without-result',
-          message: `cell ${address} has a formula whose result was never saved: open the file in Excel and save it, so the results are stored.`
+          message: `cell ${address} has a formula without a stored result (never calculated, or an error such as #DIV/0!): correct the formula if needed, then save the file in Excel so the results are stored.`
         }
       }
     return readCell(cell.result, address)

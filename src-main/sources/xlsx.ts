@@ -71,7 +71,7 @@ export function xlsxSource(file: string, options: FileSourceOptions): RowSource 
         if (hasHeader) continue
       }
       count += 1
-      yield toRow(cells, header, count, location, row.number)
+      yield toRow(cells, header, hasHeader, count, location, row.number)
     }
   }
 
@@ -110,6 +110,7 @@ const isEmpty = (value: unknown): boolean => value === null || value === undefin
 function toRow(
   cells: unknown[],
   header: string[],
+  hasHeader: boolean,
   row: number,
   location: string,
   number: number
@@ -120,7 +121,8 @@ function toRow(
   for (const [index, cell] of cells.entries()) {
     const address = `${columnLetter(index + 1)}${number}`
     const read = readCell(cell, address)
-    const name = header[index]
+    // Without a header every column has a name: its letter, however wide a later row is.
+    const name = header[index] ?? (hasHeader ? undefined : columnLetter(index + 1))
     if ('error' in read) error ??= { ...read.error, column: name ?? columnLetter(index + 1) }
     else if (name !== undefined) values[name] = read.value
     else if (read.value !== null && read.value !== '')

@@ -101,6 +101,13 @@ export async function main(argv: string[]): Promise<number> {
       ) {
         return ExitCode.Ok
       }
+      // Commander has said what was wrong on stderr; a script reading stdout gets it too.
+      if (json) {
+        const message = err.message.replace(/^error: /, '')
+        process.stdout.write(
+          `${JSON.stringify({ error: { exitCode: ExitCode.BadInput, message } })}\n`
+        )
+      }
       return ExitCode.BadInput
     }
     const code = exitCodeFor(err)

@@ -23,6 +23,11 @@ export interface TransportOptions {
   timeoutMs?: number
   /** Attempts for 5xx and dropped connections (429s have their own budget). */
   maxAttempts?: number
+  /**
+   * Attempts when no connection can be made at all (refused, unknown host): a wrong URL or a
+   * stopped service is reported within about a second rather than after the full budget.
+   */
+  maxConnectAttempts?: number
   maxThrottleRetries?: number
   baseDelayMs?: number
   maxDelayMs?: number
@@ -80,6 +85,7 @@ export class Transport {
       tokens: config.tokens,
       timeoutMs: config.timeoutMs ?? 120_000,
       maxAttempts: config.maxAttempts ?? 6,
+      maxConnectAttempts: config.maxConnectAttempts ?? 3,
       maxThrottleRetries: config.maxThrottleRetries ?? 30,
       baseDelayMs: config.baseDelayMs ?? 500,
       maxDelayMs: config.maxDelayMs ?? 30_000,
@@ -184,11 +190,14 @@ export class Transport {
       lastProblem = outcome.problem
       if (outcome.cancelled) throw new CancelledError()
       // A request that may have reached the server is only repeated when repeating is harmless.
-      const retry = (idempotent || !outcome.mayHaveArrived) && attempt < this.options.maxAttempts
+      const budget = outcome.mayHaveArrived
+        ? this.options.maxAttempts
+        : Math.min(this.options.maxAttempts, this.options.maxConnectAttempts)
+      const retry = (idempotent || !outcome.mayHaveArrived) && attempt < budget
       if (!retry) {
         this.metrics.failure()
         throw new UnreachableError(
-          `Could not get an answer from ${this.origin} for ${request.method} ${resource} after ${attempt} attempt(s): ${lastProblem}.${idempotent ? '' : ' The request may have been applied; check before sending it again.'}`,
+          `Could not get an answer from ${this.origin} for ${request.method} ${resource} after ${attempt} attempt(s): ${lastProblem}.${idempotent || !outcome.mayHaveArrived ? '' : ' The request may have been applied; check before sending it again.'}`,
           attempt,
           lastStatus
         )

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { DataverseClient } from '../../../src-main/dataverse/client'
 import { UnreachableError } from '../../../src-main/dataverse/errors'
@@ -170,6 +172,24 @@ describe('5xx and dropped connections: bounded retries with backoff and jitter',
     expect(waits).toHaveLength(2)
     expect(stats().byStatus['dropped']).toBe(2)
     expect(client.metrics.snapshot()).toMatchObject({ requests: 3, retries: 2 })
+  })
+
+  it('gives a host that refuses connections a short budget, creates included (nothing arrived)', async () => {
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const { port } = closed.address() as AddressInfo
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const { client, waits } = probe({ environmentUrl: `http://${host}:${port}` })
+      const error = await rejection(
+        client.transport.send({ method: 'POST', url: 'accounts', body: '{"name":"x"}' })
+      )
+      expect(error).toBeInstanceOf(UnreachableError)
+      expect(error.message).toBe(
+        `Could not get an answer from http://${host}:${port} for POST accounts after 3 attempt(s): ECONNREFUSED.`
+      )
+      expect(waits).toHaveLength(2)
+    }
   })
 
   it('never repeats a create that may have been applied, and says so', async () => {

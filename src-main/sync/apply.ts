@@ -71,12 +71,11 @@ export class ApplyEngine {
       )
     }
     if (request.exclude?.length) store.plans.setExcluded(plan.planId, request.exclude, true)
-    const table = await client.metadata.getTable(plan.table)
+    // The table as the plan read it: an apply costs no metadata requests.
+    const details = store.plans.details(plan.planId)!
+    const table = details.table
     const strategy = request.strategy ?? plan.settings.strategy
-    const bulk =
-      strategy === 'auto' || strategy === 'bulk'
-        ? await client.metadata.bulkSupport(plan.table)
-        : false
+    const bulk = (strategy === 'auto' || strategy === 'bulk') && details.bulk
     // The mirror is made current first: it is what conflicts and already-done work are judged by.
     const pull = new PullEngine({ store, client })
     await pull.run({

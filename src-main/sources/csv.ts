@@ -1,10 +1,10 @@
 import { Readable, pipeline } from 'node:stream'
-import { CsvError, parse } from 'csv-parse'
+import { CsvError, parse as csvParse } from 'csv-parse'
 import { detectDelimiter } from './delimiter'
 import { SourceError } from './errors'
 import { checkHeader, numberedColumns } from './header'
 import { firstRows, once } from './rows'
-import { sampleText, textChunks, type TextSample } from './text'
+import { readText, sampleText, type TextSample } from './text'
 import type { FileSourceOptions, ReadOptions, RowSource, SourceRow } from './types'
 
 /**
@@ -41,7 +41,7 @@ export function csvSource(file: string, options: FileSourceOptions): RowSource {
     let header: string[] | undefined
     let row = 0
     for await (const { fields, line } of records(file, sample, delimiter, read.signal)) {
-      if (fields.length === 1 && fields[0] === '') continue // a blank line
+      if (isBlank(fields)) continue
       if (!header) {
         header = hasHeader
           ? checkHeader(fields, file, `line ${line}`, (i) => `column ${i + 1}`)
@@ -58,7 +58,7 @@ export function csvSource(file: string, options: FileSourceOptions): RowSource {
       const { sample, delimiter } = await prepare()
       let columns: string[] = []
       for await (const { fields, line } of records(file, sample, delimiter)) {
-        if (fields.length === 1 && fields[0] === '') continue
+        if (isBlank(fields)) continue
         columns = hasHeader
           ? checkHeader(fields, file, `line ${line}`, (i) => `column ${i + 1}`)
           : numberedColumns(fields.length)
@@ -70,6 +70,12 @@ export function csvSource(file: string, options: FileSourceOptions): RowSource {
     preview: (count, read) => firstRows(rows(read), count)
   }
 }
+
+/**
+ * A blank line, or a line of delimiters only (Excel writes ";;;" for an empty row in the used
+ * range): no data to lose, so no row — as an empty row of a sheet is none.
+ */
+const isBlank = (fields: string[]): boolean => fields.every((field) => field === '')
 
 function toRow(
   fields: string[],
@@ -91,14 +97,23 @@ function toRow(
   return { row, location, values, error: { code: 'field-count', message } }
 }
 
-async function* records(
+function records(
   file: string,
   sample: TextSample,
   delimiter: string,
   signal?: AbortSignal
 ): AsyncGenerator<CsvRecord> {
-  const input = Readable.from(textChunks(file, sample.detected, signal))
-  const parser = parse({
+  return readText(file, sample.detected, signal, (texts) => parse(file, texts, delimiter, signal))
+}
+
+async function* parse(
+  file: string,
+  texts: AsyncIterable<string>,
+  delimiter: string,
+  signal?: AbortSignal
+): AsyncGenerator<CsvRecord> {
+  const input = Readable.from(texts)
+  const parser = csvParse({
     delimiter,
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true, // field counts are checked per row, so one bad row is not fatal

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs'
+import { createReadStream, type ReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { SourceError } from './errors'
 
@@ -40,7 +40,22 @@ export async function readSample(
   }
 }
 
+export interface ByteStream {
+  chunks: AsyncIterable<Buffer>
+  /** Destroys the stream and resolves once the file is closed (Windows keeps open files locked). */
+  close(): Promise<void>
+}
+
 /** The file's bytes, streamed; aborting destroys the stream, which rejects with an AbortError. */
-export function byteChunks(file: string, signal?: AbortSignal): AsyncIterable<Buffer> {
-  return createReadStream(file, { highWaterMark: CHUNK_BYTES, signal })
+export function openBytes(file: string, signal?: AbortSignal): ByteStream {
+  const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES, signal })
+  return { chunks: stream, close: () => closeStream(stream) }
+}
+
+export function closeStream(stream: ReadStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.closed) return resolve()
+    stream.once('close', () => resolve())
+    stream.destroy()
+  })
 }

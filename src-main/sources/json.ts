@@ -2,7 +2,7 @@ import { Tokenizer, TokenParser } from '@streamparser/json'
 import { SourceError } from './errors'
 import { COLUMN_SAMPLE_ROWS, columnsOf, firstRows, once } from './rows'
 import { TextPosition } from './text-position'
-import { sampleText, textChunks } from './text'
+import { readText, sampleText } from './text'
 import type { FileSourceOptions, ReadOptions, RowSource, SourceRow } from './types'
 
 /**
@@ -17,52 +17,7 @@ export function jsonSource(file: string, options: FileSourceOptions): RowSource 
 
   async function* rows(read: ReadOptions = {}): AsyncGenerator<SourceRow> {
     const { detected } = await prepare()
-    const position = new TextPosition()
-    const items: unknown[] = []
-    let lastToken = 0
-    const tokens = new Tokenizer()
-    const parser = new TokenParser({ paths: ['$.*'], keepStack: false })
-    tokens.onToken = (token) => {
-      lastToken = token.offset
-      parser.write(token)
-    }
-    parser.onValue = ({ value }) => items.push(value)
-    let started = false
-    let row = 0
-    const fail = (err: unknown, offset: number): SourceError => {
-      const { line, column } = offset < 0 ? position.atEnd() : position.at(offset)
-      const detail =
-        offset < 0
-          ? 'the file ends in the middle of a value: it was cut short, or a bracket is missing.'
-          : `this is not valid JSON (${reason(err)}): correct it there; a JSON source is one array of objects.`
-      return new SourceError('invalid-json', jsonPlace(file, line, column), detail, { cause: err })
-    }
-    for await (const text of textChunks(file, detected, read.signal)) {
-      if (!started) {
-        const first = text.trimStart()[0]
-        if (first !== undefined && first !== '[') throw notAnArray(file, first)
-        started = first !== undefined
-      }
-      position.advance(text)
-      try {
-        tokens.write(text)
-      } catch (err) {
-        throw fail(err, tokenizerOffset(err) ?? lastToken)
-      }
-      for (const value of items) {
-        row += 1
-        yield toRow(value, row)
-      }
-      items.length = 0
-      read.signal?.throwIfAborted()
-    }
-    if (!started)
-      throw new SourceError(
-        'invalid-json',
-        { source: file },
-        'the file is empty: a JSON source is an array of objects, [] when there are none.'
-      )
-    if (!parser.isEnded) throw fail(new Error('unexpected end'), -1)
+    yield* readText(file, detected, read.signal, (texts) => parse(file, texts, read.signal))
   }
 
   return {
@@ -74,6 +29,59 @@ export function jsonSource(file: string, options: FileSourceOptions): RowSource 
     rows,
     preview: (count, read) => firstRows(rows(read), count)
   }
+}
+
+async function* parse(
+  file: string,
+  texts: AsyncIterable<string>,
+  signal: AbortSignal | undefined
+): AsyncGenerator<SourceRow> {
+  const position = new TextPosition()
+  const items: unknown[] = []
+  let lastToken = 0
+  const tokens = new Tokenizer()
+  const parser = new TokenParser({ paths: ['$.*'], keepStack: false })
+  tokens.onToken = (token) => {
+    lastToken = token.offset
+    parser.write(token)
+  }
+  parser.onValue = ({ value }) => items.push(value)
+  let started = false
+  let row = 0
+  const fail = (err: unknown, offset: number): SourceError => {
+    const { line, column } = offset < 0 ? position.atEnd() : position.at(offset)
+    const detail =
+      offset < 0
+        ? 'the file ends in the middle of a value: it was cut short, or a bracket is missing.'
+        : `this is not valid JSON (${reason(err)}): correct it there; a JSON source is one array of objects.`
+    return new SourceError('invalid-json', jsonPlace(file, line, column), detail, { cause: err })
+  }
+  for await (const text of texts) {
+    if (!started) {
+      const first = text.trimStart()[0]
+      if (first !== undefined && first !== '[') throw notAnArray(file, first)
+      started = first !== undefined
+    }
+    position.advance(text)
+    try {
+      tokens.write(text)
+    } catch (err) {
+      throw fail(err, tokenizerOffset(err) ?? lastToken)
+    }
+    for (const value of items) {
+      row += 1
+      yield toRow(value, row)
+    }
+    items.length = 0
+    signal?.throwIfAborted()
+  }
+  if (!started)
+    throw new SourceError(
+      'invalid-json',
+      { source: file },
+      'the file is empty: a JSON source is an array of objects, [] when there are none.'
+    )
+  if (!parser.isEnded) throw fail(new Error('unexpected end'), -1)
 }
 
 function toRow(value: unknown, row: number): SourceRow {

@@ -1,6 +1,6 @@
 import { isRecord, kindOf } from './json'
 import { COLUMN_SAMPLE_ROWS, columnsOf, firstRows, once } from './rows'
-import { sampleText, textChunks } from './text'
+import { readText, sampleText } from './text'
 import type { FileSourceOptions, ReadOptions, RowSource, SourceRow } from './types'
 
 /**
@@ -13,36 +13,7 @@ export function ndjsonSource(file: string, options: FileSourceOptions): RowSourc
 
   async function* rows(read: ReadOptions = {}): AsyncGenerator<SourceRow> {
     const { detected } = await prepare()
-    let rest = ''
-    let line = 0
-    let row = 0
-    const next = (text: string): SourceRow | undefined => {
-      line += 1
-      const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text
-      if (trimmed.trim() === '') return undefined
-      row += 1
-      return toRow(trimmed, row, line)
-    }
-    for await (const text of textChunks(file, detected, read.signal)) {
-      read.signal?.throwIfAborted()
-      const first = text.indexOf('\n')
-      // A line longer than a chunk grows `rest` without being searched again and again.
-      if (first < 0) {
-        rest += text
-        continue
-      }
-      const head = next(rest + text.slice(0, first))
-      if (head) yield head
-      let start = first + 1
-      for (let end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
-        const parsed = next(text.slice(start, end))
-        start = end + 1
-        if (parsed) yield parsed
-      }
-      rest = text.slice(start)
-    }
-    const last = rest === '' ? undefined : next(rest)
-    if (last) yield last
+    yield* readText(file, detected, read.signal, (texts) => parse(texts, read.signal))
   }
 
   return {
@@ -54,6 +25,42 @@ export function ndjsonSource(file: string, options: FileSourceOptions): RowSourc
     rows,
     preview: (count, read) => firstRows(rows(read), count)
   }
+}
+
+async function* parse(
+  texts: AsyncIterable<string>,
+  signal: AbortSignal | undefined
+): AsyncGenerator<SourceRow> {
+  let rest = ''
+  let line = 0
+  let row = 0
+  const next = (text: string): SourceRow | undefined => {
+    line += 1
+    const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text
+    if (trimmed.trim() === '') return undefined
+    row += 1
+    return toRow(trimmed, row, line)
+  }
+  for await (const text of texts) {
+    signal?.throwIfAborted()
+    const first = text.indexOf('\n')
+    // A line longer than a chunk grows `rest` without being searched again and again.
+    if (first < 0) {
+      rest += text
+      continue
+    }
+    const head = next(rest + text.slice(0, first))
+    if (head) yield head
+    let start = first + 1
+    for (let end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
+      const parsed = next(text.slice(start, end))
+      start = end + 1
+      if (parsed) yield parsed
+    }
+    rest = text.slice(start)
+  }
+  const last = rest === '' ? undefined : next(rest)
+  if (last) yield last
 }
 
 function toRow(text: string, row: number, line: number): SourceRow {

@@ -4,7 +4,7 @@ import {
   SourceDecoder,
   type DetectedEncoding
 } from './encoding'
-import { byteChunks, readSample } from './file'
+import { openBytes, readSample } from './file'
 
 /** A text file's encoding (given or detected) and its first 64 KB as text, for sniffing. */
 export interface TextSample {
@@ -29,13 +29,31 @@ export async function sampleText(file: string, encoding: string | undefined): Pr
 export async function* textChunks(
   file: string,
   detected: DetectedEncoding,
-  signal?: AbortSignal
+  bytes: AsyncIterable<Buffer>
 ): AsyncGenerator<string> {
   const decoder = new SourceDecoder(detected, file)
-  for await (const chunk of byteChunks(file, signal)) {
+  for await (const chunk of bytes) {
     const text = decoder.decode(chunk)
     if (text) yield text
   }
   const rest = decoder.decode(Buffer.alloc(0), true)
   if (rest) yield rest
+}
+
+/**
+ * Runs `read` over the file's text and closes the file when it ends, fails or is left early, before
+ * the caller goes on: a preview leaves no file open behind it.
+ */
+export async function* readText<T>(
+  file: string,
+  detected: DetectedEncoding,
+  signal: AbortSignal | undefined,
+  read: (text: AsyncIterable<string>) => AsyncGenerator<T>
+): AsyncGenerator<T> {
+  const bytes = openBytes(file, signal)
+  try {
+    yield* read(textChunks(file, detected, bytes.chunks))
+  } finally {
+    await bytes.close()
+  }
 }

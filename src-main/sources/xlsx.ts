@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import ExcelJS from 'exceljs'
 import { SourceError } from './errors'
-import { checkFile } from './file'
+import { checkFile, closeStream } from './file'
 import { checkHeader } from './header'
 import { firstRows } from './rows'
 import type { FileSourceOptions, ReadOptions, RowSource, SourceRow, SourceRowError } from './types'
@@ -55,7 +55,7 @@ export function xlsxSource(file: string, options: FileSourceOptions): RowSource 
     } catch (err) {
       throw explain(err, file)
     } finally {
-      stream.destroy()
+      await closeStream(stream)
     }
   }
 

@@ -101,7 +101,8 @@ describe('XLSX', () => {
       const second = wb.addWorksheet('Tab first') // sheet2.xml, moved to the first tab
       second.addRow(['b'])
       second.addRow(['from the first tab'])
-      second.orderNo = -1
+      // orderNo is the tab position exceljs writes (not in its typings)
+      ;(second as unknown as { orderNo: number }).orderNo = -1
     })
     expect(await (await openFileSource(file)).describe()).toMatchObject({
       sheet: 'Tab first',

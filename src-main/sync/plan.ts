@@ -81,11 +81,16 @@ export class PlanEngine {
       account: request.account ?? null,
       details: { settings, source: description }
     })
+    const bulk =
+      settings.strategy === 'auto' || settings.strategy === 'bulk'
+        ? await client.metadata.bulkSupport(table.logicalName)
+        : false
     const planId = store.plans.create({
       runId,
       environmentId: request.environment.id,
       table: table.logicalName,
-      settings
+      settings,
+      details: { table, bulk }
     })
     const seq = { next: 1 }
     try {

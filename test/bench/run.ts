@@ -1,12 +1,19 @@
 import { fmt, printTable, type Measurement } from './harness'
 import { initialPull, nightly } from './pull-scenarios'
+import { plan100k, pushNew } from './push-scenarios'
 
 // `npm run bench` — speed and memory targets, measured side by side in one run and printed as
 // ratios (never asserted in timed tests). `npm run bench -- --quick` skips the 1,000,000-row run.
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick')
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7)
   const rows: Measurement[] = []
+  if (only === 'push') {
+    rows.push(...(await pushNew()), ...(await plan100k()))
+    printTable(rows)
+    return
+  }
   const small = await initialPull(100_000)
   rows.push(...small.rows)
   if (!quick) {
@@ -30,6 +37,8 @@ async function main(): Promise<void> {
     })
   }
   rows.push(...(await nightly()))
+  rows.push(...(await pushNew()))
+  rows.push(...(await plan100k()))
   printTable(rows)
 }
 

@@ -16,6 +16,13 @@ export interface PlanDetails {
   bulk: boolean
 }
 
+/** The table as the plan saw it, so the apply needs no metadata round trips. */
+export interface PlanDetails {
+  table: TableDetails
+  /** Whether CreateMultiple/UpdateMultiple (and UpsertMultiple) exist for the table. */
+  bulk: boolean
+}
+
 /** What the planner writes per item; payload and key values drive the apply. */
 export interface NewPlanItem {
   seq: number
@@ -117,19 +124,27 @@ export class PlanRepository {
     environmentId: number
     table: string
     settings: PushSettings
+    details: PlanDetails
   }): number {
     const info = this.db
       .prepare(
-        `INSERT INTO plans (run_id, environment_id, table_name, status, settings, created_at) VALUES (?, ?, ?, 'ready', ?, ?)`
+        `INSERT INTO plans (run_id, environment_id, table_name, status, settings, details, created_at) VALUES (?, ?, ?, 'ready', ?, ?, ?)`
       )
       .run(
         plan.runId,
         plan.environmentId,
         plan.table,
         JSON.stringify(plan.settings),
+        JSON.stringify(plan.details),
         new Date().toISOString()
       )
     return Number(info.lastInsertRowid)
+  }
+
+  details(planId: number): PlanDetails | undefined {
+    const row = this.db.prepare('SELECT details FROM plans WHERE id = ?').get(planId) as
+      { details: string } | undefined
+    return row ? (JSON.parse(row.details) as PlanDetails) : undefined
   }
 
   addItem(planId: number, item: NewPlanItem): void {

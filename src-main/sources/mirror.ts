@@ -24,7 +24,7 @@ export function mirrorSource(store: Store, environmentId: number, table: string)
       'missing-mirror',
       { source: label },
       environment
-        ? `environment '${environment.name}' has no mirror of table '${table}': pull the table from it first (dvsync pull ${table} --env ${environment.name}).`
+        ? `environment '${environment.name}' has no mirror of table '${table}': pull the table from it first (dvsync pull --env ${environment.name} --table ${table}).`
         : `there is no environment with id ${environmentId}: choose an environment that is set up.`
     )
   }

@@ -1,10 +1,31 @@
 /**
  * Names of the IPC channels and events, with no dependencies, so the sandboxed preload can
  * allow-list them without bundling the schemas. `contract.ts` checks that every name here has
- * a schema and no schema lacks a name.
+ * a schema and no schema lacks a name. Names are `<domain>:<verb>`.
  */
-export const INVOKE_CHANNELS = ['app:info'] as const
-export const EVENT_CHANNELS = ['run:progress', 'data:changed'] as const
+export const INVOKE_CHANNELS = [
+  'app:info',
+  'environments:list',
+  'environments:add',
+  'environments:addSandbox',
+  'environments:remove',
+  'environments:signIn',
+  'environments:cancelSignIn',
+  'environments:signOut',
+  'environments:test',
+  'tables:list',
+  'tables:get',
+  'tables:enableTracking',
+  'keys:list',
+  'keys:create',
+  'pulls:start',
+  'pulls:cancel',
+  'pulls:active',
+  'pulls:list',
+  'pulls:changes',
+  'runs:list'
+] as const
+export const EVENT_CHANNELS = ['run:progress', 'data:changed', 'app:command'] as const
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number]
 export type EventChannel = (typeof EVENT_CHANNELS)[number]

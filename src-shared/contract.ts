@@ -1,29 +1,90 @@
 import { z } from 'zod'
 import type { EventChannel, InvokeChannel } from './channels'
+import { AppCommand, AppInfo, DataChanged } from './schemas/app'
+import { Empty } from './schemas/common'
+import {
+  AddEnvironmentInput,
+  AddSandboxInput,
+  ById,
+  ConnectionTest,
+  EnvironmentView
+} from './schemas/environments'
+import { CreateKeyInput, KeyView, TableDetailsView, TableRef, TableView } from './schemas/metadata'
+import {
+  CancelPullInput,
+  ChangesInput,
+  ChangesPage,
+  ListPullsInput,
+  PullRunView,
+  RunProgress,
+  StartPullInput
+} from './schemas/pulls'
+import { ListRunsInput, RunSummary } from './schemas/runs'
+
+const spec = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output })
 
 /**
  * The IPC contract between the renderer and the main process: one zod schema for the input and
  * one for the output of every channel, and one for the payload of every event. Handlers and the
- * preload are checked against it, so a channel without a handler does not compile.
+ * preload are checked against it, so a channel without a handler does not compile. No output
+ * ever holds a token or a secret (test/unit/shell/contract-secrets.test.ts walks them all).
  */
 export const contract = {
-  'app:info': {
-    input: z.object({}).strict(),
-    output: z.object({ name: z.string(), version: z.string(), platform: z.string() })
-  }
+  /** Name, version and data folder of the running app. */
+  'app:info': spec(Empty, AppInfo),
+
+  /** Every environment, with its sign-in state (no network call but the sandbox's info). */
+  'environments:list': spec(Empty, z.array(EnvironmentView)),
+  /** Adds an environment; a client secret goes to the OS keychain. Does not sign in. */
+  'environments:add': spec(AddEnvironmentInput, EnvironmentView),
+  /** Starts the built-in sandbox (if needed) and adds it as an environment with demo users. */
+  'environments:addSandbox': spec(AddSandboxInput, EnvironmentView),
+  /** Removes an environment, its mirrors and its stored sign-in; run history stays. */
+  'environments:remove': spec(ById, z.object({ removed: z.literal(true) }).strict()),
+  /** Interactive sign-in in the system browser; resolves when it completes or is cancelled. */
+  'environments:signIn': spec(ById, EnvironmentView),
+  /** Cancels a pending sign-in (the sign-in call then fails with CANCELLED). */
+  'environments:cancelSignIn': spec(ById, z.object({ cancelled: z.boolean() }).strict()),
+  'environments:signOut': spec(ById, EnvironmentView),
+  /** Who am I, and how long Dataverse keeps changes for delta tokens. */
+  'environments:test': spec(ById, ConnectionTest),
+
+  'tables:list': spec(z.object({ environmentId: ById.shape.id }).strict(), z.array(TableView)),
+  /** A table with its columns and keys. */
+  'tables:get': spec(TableRef, TableDetailsView),
+  /** Turns change tracking on (it cannot be turned off again). */
+  'tables:enableTracking': spec(
+    TableRef,
+    z.object({ table: z.string(), changed: z.boolean() }).strict()
+  ),
+  /** Alternate keys with their index status (poll until Active or Failed). */
+  'keys:list': spec(TableRef, z.array(KeyView)),
+  /** Creates an alternate key; Dataverse builds its index in the background. */
+  'keys:create': spec(CreateKeyInput, KeyView),
+
+  /** Starts a pull; resolves with its run id once it is under way. */
+  'pulls:start': spec(StartPullInput, z.object({ runId: z.number().int().positive() }).strict()),
+  /** Stops a running pull after the current page (what was read is kept). */
+  'pulls:cancel': spec(CancelPullInput, z.object({ cancelled: z.boolean() }).strict()),
+  /** Pulls running now, with their latest progress. */
+  'pulls:active': spec(Empty, z.array(RunProgress)),
+  /** Pulls of an environment (or of one table), newest first. */
+  'pulls:list': spec(ListPullsInput, z.array(PullRunView)),
+  /** The changes a pull recorded, filtered and paged, with before/after per column. */
+  'pulls:changes': spec(ChangesInput, ChangesPage),
+
+  /** Run history (every kind), newest first. */
+  'runs:list': spec(ListRunsInput, z.array(RunSummary))
 } as const satisfies Record<InvokeChannel, { input: z.ZodType; output: z.ZodType }>
 
 export const events = {
-  'run:progress': z.object({
-    runId: z.string(),
-    done: z.number().int().nonnegative(),
-    total: z.number().int().nonnegative().nullable(),
-    phase: z.string()
-  }),
-  'data:changed': z.object({ entities: z.array(z.string()) })
+  'run:progress': RunProgress,
+  'data:changed': DataChanged,
+  'app:command': AppCommand
 } as const satisfies Record<EventChannel, z.ZodType>
 
 export type Input<C extends InvokeChannel> = z.input<(typeof contract)[C]['input']>
+export type ParsedInput<C extends InvokeChannel> = z.output<(typeof contract)[C]['input']>
 export type Output<C extends InvokeChannel> = z.output<(typeof contract)[C]['output']>
 export type EventPayload<E extends EventChannel> = z.output<(typeof events)[E]>
 
@@ -32,13 +93,24 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** Something must be done first (e.g. enable change tracking before pulling). */
+  | 'PRECONDITION'
+  /** Dataverse refused the request; the message carries its code and words. */
+  | 'DATAVERSE'
   | 'UNREACHABLE'
+  | 'CANCELLED'
   | 'FORBIDDEN_SENDER'
   | 'INTERNAL'
 
+export interface IpcError {
+  code: ErrorCode
+  message: string
+  /** The input field the error is about, for forms. */
+  field?: string
+}
+
 /** Replies never throw across IPC: Electron would keep only the message of an Error. */
-export type Result<T> =
-  { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } }
+export type Result<T> = { ok: true; value: T } | { ok: false; error: IpcError }
 
 /** What the preload exposes as `window.api`, and what the web bridge injects in tests. */
 export interface Bridge {

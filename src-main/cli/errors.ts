@@ -5,6 +5,7 @@ import {
   UnreachableError,
   CancelledError
 } from '../dataverse/errors'
+import { AppError } from '../app/errors'
 import { UnknownEnvironmentError } from '../app/services'
 import { ColumnSelectionError } from '../sync/columns'
 import { ChangeTrackingDisabledError } from '../sync/pull'
@@ -13,6 +14,9 @@ import { CliError, ExitCode, type ExitCodeValue } from './exit-codes'
 /** The exit code scripts get for an error (shared/design/cli.md). */
 export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof CliError) return err.exitCode
+  // The shared services' refusals (bad settings, a name in use, tracking not allowed…).
+  if (err instanceof AppError)
+    return err.code === 'CANCELLED' ? ExitCode.PartialFailure : ExitCode.BadInput
   if (err instanceof AuthenticationError) return ExitCode.AuthFailed
   if (err instanceof DataverseError)
     return err.status === 401 || err.status === 403 ? ExitCode.AuthFailed : ExitCode.Unreachable
@@ -32,6 +36,7 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
 export function describeError(err: unknown): string {
   if (
     err instanceof CliError ||
+    err instanceof AppError ||
     err instanceof AuthenticationError ||
     err instanceof DataverseError ||
     err instanceof UnreachableError ||

@@ -1,10 +1,16 @@
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
-import { INVOKE_CHANNELS } from '../../src-shared/channels'
-import { createHandlers, dispatch } from '../ipc/handlers'
+import { app, BrowserWindow, ipcMain, Menu, screen, session, shell } from 'electron'
+import { createAppServices, type AppServices } from '../app/app-services'
+import { createServices } from '../app/services'
+import { createHandlers } from '../ipc/handlers'
+import { isAllowedExternalUrl } from './external-links'
 import { installAppGuards } from './guards'
+import { forwardEvents, registerIpc, sendEvent } from './ipc'
+import { menuTemplate } from './menu'
 import { secureWindowOptions } from './window-options'
+import { restoreWindowState, trackWindowState } from './window-state'
 
 const rendererIndex = join(__dirname, '../renderer/index.html')
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'] // set by `electron-vite dev` only
@@ -15,12 +21,90 @@ function isAppUrl(url: string): boolean {
 }
 
 let mainWindow: BrowserWindow | null = null
+let appServices: AppServices | undefined
+
+/** Loopback origins whose sign-in pages may open: the built-in sandbox, and sandbox environments. */
+function loopbackOrigins(): string[] {
+  const configured =
+    appServices?.services.store.environments
+      .list()
+      .filter((e) => e.authKind === 'sandbox')
+      .map((e) => new URL(e.url).origin) ?? []
+  return [...(appServices?.sandbox.origins() ?? []), ...configured]
+}
+
+async function openExternal(url: string): Promise<void> {
+  if (!isAllowedExternalUrl(url, loopbackOrigins()))
+    throw new Error('Only https addresses and the sandbox sign-in page open in the browser.')
+  await shell.openExternal(url)
+}
 
 function createWindow(): void {
-  mainWindow = new BrowserWindow(secureWindowOptions(join(__dirname, '../preload/index.js')))
+  const stateFile = join(app.getPath('userData'), 'window-state.json')
+  const saved = (() => {
+    try {
+      return readFileSync(stateFile, 'utf8')
+    } catch {
+      return undefined
+    }
+  })()
+  const state = restoreWindowState(
+    saved,
+    screen.getAllDisplays().map((d) => d.workArea)
+  )
+  const options = secureWindowOptions(join(__dirname, '../preload/index.js'))
+  mainWindow = new BrowserWindow({ ...options, ...state })
+  if (state.maximized) mainWindow.maximize()
+  trackWindowState(mainWindow, (json) => {
+    try {
+      writeFileSync(stateFile, json, { mode: 0o600 })
+    } catch {
+      // Not worth an error dialog: the window opens at its default size next time.
+    }
+  })
   mainWindow.once('ready-to-show', () => mainWindow?.show())
   mainWindow.on('closed', () => (mainWindow = null))
   void mainWindow.loadURL(appUrl)
+}
+
+function start(): void {
+  const dataDir = app.getPath('userData')
+  const log = (line: string): void => console.log(line)
+  const services = createServices({ dataDir, openBrowser: openExternal, log })
+  appServices = createAppServices({
+    services,
+    dataDir,
+    appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
+    log
+  })
+  installAppGuards({
+    app,
+    session: session.defaultSession,
+    shell,
+    isAppUrl,
+    loopbackOrigins
+  })
+  registerIpc(ipcMain, createHandlers(appServices), {
+    webContentsId: () => mainWindow?.webContents.id,
+    isAppUrl
+  })
+  forwardEvents(appServices.events, () => mainWindow?.webContents)
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({
+        platform: process.platform,
+        appName: app.getName(),
+        isDev: !app.isPackaged,
+        command: (command) => sendEvent(mainWindow?.webContents, 'app:command', command),
+        openExternal: (url) => void openExternal(url).catch(() => undefined)
+      })
+    )
+  )
+  appServices.resume()
+  createWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  })
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -32,37 +116,16 @@ if (!app.requestSingleInstanceLock()) {
     if (mainWindow.isMinimized()) mainWindow.restore()
     mainWindow.focus()
   })
-  void app.whenReady().then(() => {
-    installAppGuards({
-      app,
-      session: session.defaultSession,
-      shell,
-      isAppUrl,
-      loopbackOrigins: () => []
-    })
-    const handlers = createHandlers({
-      appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform }
-    })
-    for (const channel of INVOKE_CHANNELS) {
-      ipcMain.handle(channel, (event, input: unknown) => {
-        // Only our own top-level frame may call in; anything else (a navigated or embedded
-        // frame) is refused before its input is even parsed.
-        const frame = event.senderFrame
-        if (!frame || frame.parent !== null || !isAppUrl(frame.url)) {
-          return {
-            ok: false,
-            error: { code: 'FORBIDDEN_SENDER', message: 'IPC from an untrusted frame.' }
-          }
-        }
-        return dispatch(handlers, channel, input)
-      })
-    }
-    createWindow()
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow()
-    })
-  })
+  void app.whenReady().then(start)
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
+  })
+  // Pulls stop after their current page and the built-in sandbox closes its database first.
+  let closing = false
+  app.on('before-quit', (event) => {
+    if (closing || !appServices) return
+    event.preventDefault()
+    closing = true
+    void appServices.close().finally(() => app.quit())
   })
 }

@@ -1,73 +1,47 @@
-import {
-  contract,
-  type ErrorCode,
-  type Input,
-  type Output,
-  type Result
-} from '../../src-shared/contract'
-import type { InvokeChannel } from '../../src-shared/channels'
+import type { AppServices } from '../app/app-services'
+import { listRuns } from '../app/runs'
+import type { Handlers } from './dispatch'
 
-/** One implementation per contract channel; a missing or extra one is a compile error. */
-export type Handlers = { [C in InvokeChannel]: (input: Input<C>) => Promise<Output<C>> | Output<C> }
-
-/** An error a service throws on purpose, with the code the renderer shows it by. */
-export class ServiceError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string
-  ) {
-    super(message)
-  }
-}
+export { dispatch, type Handlers } from './dispatch'
+export { ServiceError } from './errors'
 
 /**
- * Validates the input of a call, runs the handler, and wraps what happens in a Result envelope:
- * the one place where IPC input is checked, for the Electron main and the web bridge alike.
+ * Contract channel → service call, and nothing else: input is already validated by dispatch()
+ * and failures are wrapped there. Logic belongs in src-main/app, where the CLI can use it too.
  */
-export async function dispatch<C extends InvokeChannel>(
-  handlers: Handlers,
-  channel: C,
-  rawInput: unknown
-): Promise<Result<Output<C>>> {
-  const spec = contract[channel]
-  if (!spec)
-    return {
-      ok: false,
-      error: { code: 'INVALID_INPUT', message: `Unknown channel '${String(channel)}'.` }
-    }
-  const parsed = spec.input.safeParse(rawInput)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const where = issue?.path.length ? ` at '${issue.path.join('.')}'` : ''
-    return {
-      ok: false,
-      error: {
-        code: 'INVALID_INPUT',
-        message: `Invalid input for ${channel}${where}: ${issue?.message ?? 'rejected'}`
-      }
-    }
-  }
-  try {
-    const value = await handlers[channel](parsed.data as Input<C>)
-    return { ok: true, value }
-  } catch (err) {
-    if (err instanceof ServiceError)
-      return { ok: false, error: { code: err.code, message: err.message } }
-    return {
-      ok: false,
-      error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) }
-    }
-  }
-}
-
-export interface AppInfo {
-  name: string
-  version: string
-  platform: string
-}
-
-export function createHandlers(deps: { appInfo: AppInfo }): Handlers {
+export function createHandlers(app: AppServices): Handlers {
+  const { environments, tables, pulls } = app
   return {
-    'app:info': () => deps.appInfo
+    'app:info': () => app.info,
+
+    'environments:list': () => environments.list(),
+    'environments:add': (input) => environments.add(input),
+    'environments:addSandbox': ({ name }) => environments.addSandbox(name),
+    'environments:remove': async ({ id }) => {
+      await environments.remove(id)
+      return { removed: true as const }
+    },
+    'environments:signIn': ({ id }) => environments.signIn(id),
+    'environments:cancelSignIn': ({ id }) => ({ cancelled: environments.cancelSignIn(id) }),
+    'environments:signOut': ({ id }) => environments.signOut(id),
+    'environments:test': ({ id }) => environments.test(id),
+
+    'tables:list': ({ environmentId }) => tables.list(environmentId),
+    'tables:get': ({ environmentId, table }) => tables.get(environmentId, table),
+    'tables:enableTracking': ({ environmentId, table }) =>
+      tables.enableTracking(environmentId, table),
+    'keys:list': ({ environmentId, table }) => tables.keys(environmentId, table),
+    'keys:create': (input) => tables.createKey(input),
+
+    'pulls:start': ({ environmentId, table, full }) =>
+      pulls.start(environmentId, table, full ?? false),
+    'pulls:cancel': ({ environmentId, table }) => ({
+      cancelled: pulls.cancel(environmentId, table)
+    }),
+    'pulls:active': () => pulls.running(),
+    'pulls:list': ({ environmentId, table, limit }) => pulls.list(environmentId, table, limit),
+    'pulls:changes': (input) => pulls.changes(input),
+
+    'runs:list': (input) => listRuns(app.services.store, input)
   }
 }

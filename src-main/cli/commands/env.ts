@@ -5,6 +5,19 @@ import {
   type AuthKind,
   type EnvironmentConfig
 } from '../../../src-shared/model/environment'
+import {
+  createEnvironment,
+  removeEnvironment,
+  signInEnvironment,
+  testConnection
+} from '../../app/environment-operations'
+import {
+  checkEnvironmentName,
+  normaliseEnvironmentUrl,
+  settingsFor,
+  signsInInteractively,
+  type SettingsNaming
+} from '../../app/environment-settings'
 import { SignInRequiredError } from '../../auth/index'
 import { CliError } from '../exit-codes'
 import { plural, textTable } from '../format'
@@ -23,30 +36,19 @@ interface AddFlags {
   signIn?: boolean
 }
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
-
-/** The environment URL, checked: https, or http on the loopback for the built-in sandbox. */
-function environmentUrl(text: string, kind: AuthKind): string {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw new CliError(
-      `--url '${text}' is not a URL; give the environment URL, e.g. https://contoso.crm.dynamics.com`
-    )
-  }
-  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost'
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new CliError(`--url must use https (http only for a local sandbox), got '${text}'.`)
-  }
-  if (kind === 'sandbox' && !loopback)
-    throw new CliError('--auth sandbox is for the built-in sandbox on 127.0.0.1.')
-  if (url.pathname !== '/' || url.search) {
-    throw new CliError(
-      `--url is the environment URL without a path (e.g. ${url.origin}), not '${text}'.`
-    )
-  }
-  return url.origin
+/** The CLI's words for the shared settings rules: flags, not form fields. */
+const CLI_NAMING: SettingsNaming = {
+  field: (field) =>
+    ({
+      name: 'NAME',
+      url: '--url',
+      tenantId: '--tenant',
+      clientId: '--client-id',
+      certificatePath: '--cert',
+      tokenCommand: '--command',
+      clientSecret: '--secret-stdin'
+    })[field],
+  kind: (kind) => `--auth ${kind}`
 }
 
 function readSecretFromStdin(): string {
@@ -56,49 +58,23 @@ function readSecretFromStdin(): string {
 }
 
 /** Checks the flags each sign-in kind needs, naming the missing one. */
-function settingsFor(flags: AddFlags): Partial<EnvironmentConfig> {
-  const need = (value: string | undefined, flag: string, why: string): string => {
-    if (!value) throw new CliError(`--auth ${flags.auth} needs ${flag} (${why}).`)
-    return value
-  }
-  const guid = (value: string | undefined, flag: string): string | undefined => {
-    if (value !== undefined && !GUID.test(value))
-      throw new CliError(`${flag} must be a GUID, got '${value}'.`)
-    return value
-  }
-  const out: Partial<EnvironmentConfig> = {}
-  if (flags.authority) out.authority = flags.authority
-  if (guid(flags.tenant, '--tenant')) out.tenantId = flags.tenant!
-  if (guid(flags.clientId, '--client-id')) out.clientId = flags.clientId!
-  switch (flags.auth) {
-    case 'client-secret':
-      need(flags.tenant, '--tenant', 'the directory of the app registration')
-      need(flags.clientId, '--client-id', 'the app registration')
-      if (!flags.secretStdin)
-        throw new CliError(
-          '--auth client-secret needs --secret-stdin: the secret is read from standard input, never from the command line.'
-        )
-      break
-    case 'certificate':
-      need(flags.tenant, '--tenant', 'the directory of the app registration')
-      need(flags.clientId, '--client-id', 'the app registration')
-      out.certificatePath = need(
-        flags.cert,
-        '--cert',
-        'a PEM file with the private key and certificate'
-      )
-      break
-    case 'token-command':
-      out.tokenCommand = need(
-        flags.command,
-        '--command',
-        'e.g. "az account get-access-token --resource URL --query accessToken -o tsv"'
-      )
-      break
-    default:
-      break
-  }
-  return out
+function settingsOf(flags: AddFlags): Partial<EnvironmentConfig> {
+  const settings = settingsFor(
+    {
+      authKind: flags.auth,
+      tenantId: flags.tenant,
+      clientId: flags.clientId,
+      certificatePath: flags.cert,
+      tokenCommand: flags.command,
+      authority: flags.authority
+    },
+    CLI_NAMING
+  )
+  if (flags.auth === 'client-secret' && !flags.secretStdin)
+    throw new CliError(
+      '--auth client-secret needs --secret-stdin: the secret is read from standard input, never from the command line.'
+    )
+  return settings
 }
 
 export function registerEnv(program: Command, context: CommandContext): void {
@@ -123,36 +99,20 @@ export function registerEnv(program: Command, context: CommandContext): void {
     .option('--authority <url>', 'authority for national clouds or a custom identity provider')
     .option('--no-sign-in', 'interactive kinds: add now, sign in later with dvsync env sign-in')
     .action(async (name: string, flags: AddFlags) => {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
-        throw new CliError(
-          `Environment name '${name}' must be 1–64 letters, digits, '.', '_' or '-'.`
-        )
-      }
-      const url = environmentUrl(flags.url, flags.auth)
-      const settings = settingsFor(flags)
+      checkEnvironmentName(name)
+      const url = normaliseEnvironmentUrl(flags.url, flags.auth, CLI_NAMING)
+      const settings = settingsOf(flags)
       const secret = flags.secretStdin ? readSecretFromStdin() : undefined
       const services = await context.services()
-      if (services.store.environments.byName(name)) {
-        throw new CliError(
-          `An environment named '${name}' already exists; remove it first or pick another name.`
-        )
-      }
-      // Saved first: secrets and cached tokens are filed under the environment's id.
-      let environment = services.store.environments.add({
-        name,
-        url,
-        authKind: flags.auth,
-        ...settings
-      })
-      try {
-        if (secret) await services.auth.setClientSecret(environment, secret)
-        if (flags.signIn !== false && signsInInteractively(environment))
-          environment = await signIn(context, environment)
-      } catch (err) {
-        await services.auth.forgetEnvironment(environment).catch(() => undefined)
-        services.store.environments.remove(environment.id)
-        throw err
-      }
+      const environment = await createEnvironment(
+        services,
+        { name, url, authKind: flags.auth, ...settings },
+        {
+          ...(secret ? { secret } : {}),
+          then: async (added) =>
+            flags.signIn !== false && signsInInteractively(added) ? signIn(context, added) : added
+        }
+      )
       const account = environment.account ? `, signed in as ${environment.account.username}` : ''
       context.output.result(
         publicView(environment),
@@ -183,8 +143,7 @@ export function registerEnv(program: Command, context: CommandContext): void {
     .action(async (name: string) => {
       const services = await context.services()
       const environment = services.environment(name)
-      await services.auth.forgetEnvironment(environment)
-      services.store.environments.remove(environment.id)
+      await removeEnvironment(services, environment)
       context.output.result({ removed: name }, () => `Removed environment '${name}'.`)
     })
 
@@ -196,17 +155,17 @@ export function registerEnv(program: Command, context: CommandContext): void {
       const environment = services.environment(name)
       const client = services.client(environment)
       const started = performance.now()
-      let who
+      let connection
       try {
-        who = await client.metadata.whoAmI()
+        connection = await testConnection(client)
       } catch (err) {
         // An expired sign-in is fixed on the spot when someone is at the terminal.
         if (!(err instanceof SignInRequiredError) || !process.stdin.isTTY) throw err
         context.output.info(err.message)
         await signIn(context, environment)
-        who = await client.metadata.whoAmI()
+        connection = await testConnection(client)
       }
-      const retentionDays = await client.metadata.retentionDays()
+      const { retentionDays, ...who } = connection
       const result = {
         environment: name,
         url: environment.url,
@@ -227,13 +186,6 @@ export function registerEnv(program: Command, context: CommandContext): void {
     })
 }
 
-function signsInInteractively(environment: EnvironmentConfig): boolean {
-  return (
-    environment.authKind === 'interactive' ||
-    (environment.authKind === 'sandbox' && environment.clientId !== undefined)
-  )
-}
-
 /** Interactive sign-in in the system browser; Ctrl+C cancels it cleanly. */
 async function signIn(
   context: CommandContext,
@@ -245,8 +197,7 @@ async function signIn(
   process.once('SIGINT', cancel)
   try {
     context.output.info(`Signing in to ${environment.url} in your browser…`)
-    const account = await services.auth.signIn(environment, { signal: controller.signal })
-    return services.store.environments.update({ ...environment, account })
+    return await signInEnvironment(services, environment, controller.signal)
   } finally {
     process.removeListener('SIGINT', cancel)
   }

@@ -1,5 +1,12 @@
 import type { Command } from 'commander'
 import { jsonPropertyOf } from '../../../src-shared/model/metadata'
+import {
+  createAlternateKey,
+  enableChangeTracking,
+  findKey,
+  isKeyBuilding,
+  keyFailureAdvice
+} from '../../app/metadata-operations'
 import { CliError } from '../exit-codes'
 import { textTable } from '../format'
 import type { CommandContext } from '../main'
@@ -114,28 +121,18 @@ export function registerMetadata(program: Command, context: CommandContext): voi
         if (columns.length === 0) throw new CliError('--columns needs at least one column.')
         const services = await context.services()
         const metadata = services.client(services.environment(flags.env)).metadata
-        await metadata.createKey(flags.table, { schemaName: flags.name, columns })
-        const find = async () =>
-          (await metadata.getKeys(flags.table)).find(
-            (k) => k.schemaName.toLowerCase() === flags.name.toLowerCase()
-          )
-        let key = await find()
+        let key = await createAlternateKey(metadata, flags.table, {
+          schemaName: flags.name,
+          columns
+        })
         const deadline = Date.now() + flags.timeout * 1000
-        while (
-          flags.wait &&
-          key &&
-          (key.status === 'Pending' || key.status === 'InProgress') &&
-          Date.now() < deadline
-        ) {
+        while (flags.wait && key && isKeyBuilding(key) && Date.now() < deadline) {
           context.output.info(`Key ${flags.name}: ${key.status}…`)
           await sleep(1000)
-          key = await find()
+          key = await findKey(metadata, flags.table, flags.name)
         }
         if (key?.status === 'Failed') {
-          throw new CliError(
-            `The index of key ${flags.name} failed: the table holds records with the same ${columns.join(' + ')}. Remove the duplicates, then reactivate the key.`,
-            1
-          )
+          throw new CliError(keyFailureAdvice({ schemaName: flags.name, columns }), 1)
         }
         context.output.result(
           { table: flags.table, key },
@@ -155,20 +152,11 @@ export function registerMetadata(program: Command, context: CommandContext): voi
     .action(async (flags: EnvTable) => {
       const services = await context.services()
       const metadata = services.client(services.environment(flags.env)).metadata
-      const table = await metadata.getTable(flags.table)
-      if (!table.changeTrackingEnabled) {
-        if (!table.canChangeTrackingBeEnabled)
-          throw new CliError(
-            `Dataverse does not allow change tracking on '${flags.table}' (CanChangeTrackingBeEnabled is false).`
-          )
-        await metadata.enableChangeTracking(flags.table)
-      }
-      context.output.result(
-        { table: flags.table, changeTrackingEnabled: true, changed: !table.changeTrackingEnabled },
-        () =>
-          table.changeTrackingEnabled
-            ? `Change tracking was already on for ${flags.table}.`
-            : `Change tracking is now on for ${flags.table}.`
+      const { changed } = await enableChangeTracking(metadata, flags.table)
+      context.output.result({ table: flags.table, changeTrackingEnabled: true, changed }, () =>
+        changed
+          ? `Change tracking is now on for ${flags.table}.`
+          : `Change tracking was already on for ${flags.table}.`
       )
     })
 }

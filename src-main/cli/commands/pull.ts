@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { RunItem } from '../../../src-shared/model/run'
+import { columnChanges } from '../../app/pull-changes'
 import { exportFormatOf, exportPullChanges } from '../../sync/export-changes'
 import { CliError } from '../exit-codes'
 import { count, plural, textTable } from '../format'
@@ -12,21 +12,6 @@ interface PullFlags {
   export?: string
   full?: boolean
   pageSize?: number
-}
-
-/** Column-level differences of one journal item: created and deleted show every value. */
-export function columnChanges(item: RunItem): Record<string, { from: unknown; to: unknown }> {
-  const before = item.before ?? {}
-  const after = item.after ?? {}
-  const names = new Set([...Object.keys(before), ...Object.keys(after)])
-  const out: Record<string, { from: unknown; to: unknown }> = {}
-  for (const name of names) {
-    const from = item.action === 'created' ? null : (before[name] ?? null)
-    const to = item.action === 'deleted' ? null : (after[name] ?? null)
-    if (item.action !== 'updated' || JSON.stringify(from) !== JSON.stringify(to))
-      out[name] = { from, to }
-  }
-  return out
 }
 
 export function registerPull(program: Command, context: CommandContext): void {

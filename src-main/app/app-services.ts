@@ -1,0 +1,69 @@
+import type { AppInfo } from '../../src-shared/schemas/app'
+import { EnvironmentsService } from './environments'
+import { AppEvents } from './events'
+import { PullsService } from './pulls'
+import { SandboxHost, type SandboxHostOptions } from './sandbox-host'
+import type { Services } from './services'
+import { TablesService } from './tables'
+
+export interface AppServicesOptions {
+  /** The product's services (createServices), on the data folder. */
+  services: Services
+  dataDir: string
+  appInfo: Omit<AppInfo, 'dataDir'>
+  /** The built-in sandbox's port and settings (tests pick a free port). */
+  sandbox?: Omit<SandboxHostOptions, 'dataDir' | 'log'>
+  log?: (line: string) => void
+}
+
+/**
+ * What the desktop app's screens use, on top of the product's services: one object per screen,
+ * the built-in sandbox, and the events they emit. The Electron main and the web bridge both
+ * build it here and put the IPC handlers in front of it; nothing in it knows which one it serves.
+ */
+export interface AppServices {
+  readonly info: AppInfo
+  readonly services: Services
+  readonly events: AppEvents
+  readonly sandbox: SandboxHost
+  readonly environments: EnvironmentsService
+  readonly tables: TablesService
+  readonly pulls: PullsService
+  /** Starts the built-in sandbox in the background when an environment uses it. */
+  resume(): void
+  close(): Promise<void>
+}
+
+export function createAppServices(options: AppServicesOptions): AppServices {
+  const { services } = options
+  const events = new AppEvents()
+  const sandbox = new SandboxHost({
+    dataDir: options.dataDir,
+    ...options.sandbox,
+    ...(options.log ? { log: options.log } : {})
+  })
+  const environments = new EnvironmentsService({ services, events, sandbox })
+  const tables = new TablesService({ services, events, environments })
+  const pulls = new PullsService({ services, events, environments })
+  return {
+    info: { ...options.appInfo, dataDir: options.dataDir },
+    services,
+    events,
+    sandbox,
+    environments,
+    tables,
+    pulls,
+    resume() {
+      if (services.store.environments.list().some((e) => sandbox.isBuiltIn(e)))
+        sandbox
+          .ensure()
+          .catch((err: unknown) => options.log?.(`sandbox: ${(err as Error).message}`))
+    },
+    async close() {
+      environments.close()
+      await pulls.close()
+      await sandbox.close()
+      services.close()
+    }
+  }
+}

@@ -1,0 +1,220 @@
+import type { RunRecord } from '../../src-shared/model/run'
+import type {
+  ChangesInput,
+  ChangesPage,
+  PullRunView,
+  RunProgress,
+  RunState
+} from '../../src-shared/schemas/pulls'
+import type { PullProgress, PullResult } from '../sync/pull'
+import { AppError } from './errors'
+import type { EnvironmentsService } from './environments'
+import type { AppEvents } from './events'
+import { pullChangesPage } from './pull-changes'
+import type { Services } from './services'
+
+export interface PullsDeps {
+  services: Services
+  events: AppEvents
+  environments: EnvironmentsService
+}
+
+interface ActivePull {
+  controller: AbortController
+  progress: RunProgress | undefined
+  done: Promise<void>
+}
+
+/**
+ * Pulls started from the app: at most one per table at a time, each reporting `run:progress`
+ * after every page and cancellable between pages. The engine (src-main/sync/pull.ts) does the
+ * work; this only runs it in the background and tells the window how it goes.
+ */
+export class PullsService {
+  private readonly active = new Map<string, ActivePull>()
+
+  constructor(private readonly deps: PullsDeps) {}
+
+  /** Starts a pull and resolves with its run id once the run exists (after its first page). */
+  async start(environmentId: number, table: string, full = false): Promise<{ runId: number }> {
+    const environment = await this.deps.environments.ready(environmentId)
+    const key = activeKey(environmentId, table)
+    if (this.active.has(key))
+      throw new AppError(
+        'CONFLICT',
+        `A pull of ${table} in '${environment.name}' is already running; wait for it or cancel it.`
+      )
+    const { store } = this.deps.services
+    const before = store.runs.list({ kind: 'pull', environmentId, tableName: table, limit: 1 })[0]
+    const controller = new AbortController()
+    let announce: (runId: number) => void = () => undefined
+    let refuse: (err: unknown) => void = () => undefined
+    const started = new Promise<{ runId: number }>((resolve, reject) => {
+      announce = (runId) => resolve({ runId })
+      refuse = reject
+    })
+    const entry: ActivePull = { controller, progress: undefined, done: Promise.resolve() }
+    this.active.set(key, entry)
+    entry.done = this.deps.services
+      .pullEngine(environment)
+      .run({
+        environment,
+        table,
+        full,
+        signal: controller.signal,
+        ...(environment.account?.username ? { account: environment.account.username } : {}),
+        onProgress: (p) => {
+          entry.progress = runningProgress(environmentId, table, p)
+          this.deps.events.emit('run:progress', entry.progress)
+          announce(p.runId)
+        }
+      })
+      .then(
+        (result) => {
+          this.finished(environmentId, finalProgress(environmentId, table, result, entry.progress))
+          announce(result.runId)
+        },
+        (err: unknown) => {
+          // A run that failed after it began is reported as that run; one that never began
+          // (tracking off, table unknown, signed out) is the start's own error.
+          const run = store.runs.list({
+            kind: 'pull',
+            environmentId,
+            tableName: table,
+            limit: 1
+          })[0]
+          if (!run || run.id === before?.id) return refuse(err)
+          this.finished(environmentId, failedProgress(environmentId, table, run, entry.progress))
+          announce(run.id)
+        }
+      )
+      .finally(() => this.active.delete(key))
+    return started
+  }
+
+  cancel(environmentId: number, table: string): boolean {
+    const entry = this.active.get(activeKey(environmentId, table))
+    entry?.controller.abort()
+    return entry !== undefined
+  }
+
+  /** Pulls running now, with their latest progress (for a window opened mid-pull). */
+  running(): RunProgress[] {
+    return [...this.active.values()].flatMap((e) => (e.progress ? [e.progress] : []))
+  }
+
+  list(environmentId: number, table?: string, limit = 50): PullRunView[] {
+    return this.deps.services.store.runs
+      .list({ kind: 'pull', environmentId, ...(table ? { tableName: table } : {}), limit })
+      .map(toPullRunView)
+  }
+
+  changes(input: ChangesInput): ChangesPage {
+    return pullChangesPage(this.deps.services.store, input)
+  }
+
+  /** Stops every pull after its current page and waits for them to record how far they got. */
+  async close(): Promise<void> {
+    const entries = [...this.active.values()]
+    for (const entry of entries) entry.controller.abort()
+    await Promise.all(entries.map((e) => e.done.catch(() => undefined)))
+  }
+
+  private finished(environmentId: number, progress: RunProgress): void {
+    this.deps.events.emit('run:progress', progress)
+    this.deps.events.emit('data:changed', {
+      entities: ['pulls', 'changes', 'runs', 'tables'],
+      environmentId
+    })
+  }
+}
+
+const activeKey = (environmentId: number, table: string): string => `${environmentId}:${table}`
+
+const rateOf = (rows: number, elapsedMs: number): number =>
+  elapsedMs > 0 ? Math.round((rows / elapsedMs) * 1000) : 0
+
+function runningProgress(environmentId: number, table: string, p: PullProgress): RunProgress {
+  return {
+    runId: p.runId,
+    kind: 'pull',
+    environmentId,
+    table,
+    state: 'running',
+    mode: p.mode,
+    done: p.rows,
+    total: null,
+    pages: p.pages,
+    counts: { ...p.counts },
+    elapsedMs: p.elapsedMs,
+    rate: rateOf(p.rows, p.elapsedMs),
+    message: null
+  }
+}
+
+function finalProgress(
+  environmentId: number,
+  table: string,
+  result: PullResult,
+  last: RunProgress | undefined
+): RunProgress {
+  const { created, updated, deleted, unchanged } = result
+  const done = last?.done ?? created + updated + deleted + unchanged
+  return {
+    runId: result.runId,
+    kind: 'pull',
+    environmentId,
+    table,
+    state: 'completed',
+    mode: result.mode,
+    done,
+    total: done,
+    pages: last?.pages ?? 0,
+    counts: { created, updated, deleted, unchanged },
+    elapsedMs: result.durationMs,
+    rate: rateOf(done, result.durationMs),
+    message: result.message ?? null
+  }
+}
+
+function failedProgress(
+  environmentId: number,
+  table: string,
+  run: RunRecord,
+  last: RunProgress | undefined
+): RunProgress {
+  const state: RunState = run.status === 'running' ? 'failed' : run.status
+  return {
+    runId: run.id,
+    kind: 'pull',
+    environmentId,
+    table,
+    state,
+    mode: run.mode,
+    done: last?.done ?? 0,
+    total: null,
+    pages: last?.pages ?? 0,
+    counts: { ...run.counts },
+    elapsedMs: last?.elapsedMs ?? 0,
+    rate: last?.rate ?? 0,
+    message: run.message
+  }
+}
+
+export function toPullRunView(run: RunRecord): PullRunView {
+  const n = (name: string): number => run.counts[name] ?? 0
+  return {
+    runId: run.id,
+    environmentId: run.environmentId,
+    table: run.tableName ?? '',
+    mode: run.mode,
+    state: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    created: n('created'),
+    updated: n('updated'),
+    deleted: n('deleted'),
+    unchanged: n('unchanged'),
+    message: run.message
+  }
+}

@@ -1,0 +1,58 @@
+import type { ErrorCode, IpcError } from '../../src-shared/contract'
+import { AppError } from '../app/errors'
+import { UnknownEnvironmentError } from '../app/services'
+import {
+  AuthenticationError,
+  CancelledError,
+  DataverseError,
+  ProtocolError,
+  UnreachableError
+} from '../dataverse/errors'
+import { AuthFailedError } from '../auth/index'
+import { ColumnSelectionError } from '../sync/columns'
+import { ChangeTrackingDisabledError } from '../sync/pull'
+import { DuplicateNameError } from '../store/repositories/environments'
+
+/** An error a handler raises on purpose, with the code the renderer shows it by. */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * How a failure crosses IPC: the code the renderer acts on and the message it shows. The
+ * services' messages already say what to do, and never hold a token or a secret (the sign-in
+ * layer redacts what it quotes); an unexpected error keeps its message, never its stack.
+ */
+export function toIpcError(err: unknown): IpcError {
+  const as = (code: ErrorCode, field?: string): IpcError => ({
+    code,
+    message: err instanceof Error ? err.message : String(err),
+    ...(field ? { field } : {})
+  })
+  if (err instanceof ServiceError) return as(err.code)
+  if (err instanceof AppError) return as(err.code, err.field)
+  if (err instanceof AuthFailedError) {
+    if (err.code === 'sign-in-cancelled') return as('CANCELLED')
+    if (err.code === 'configuration') return as('INVALID_INPUT')
+    return as('UNAUTHENTICATED')
+  }
+  if (err instanceof AuthenticationError) return as('UNAUTHENTICATED')
+  if (err instanceof DataverseError) {
+    if (err.status === 401) return as('UNAUTHENTICATED')
+    if (err.status === 404) return as('NOT_FOUND')
+    return as('DATAVERSE')
+  }
+  if (err instanceof UnreachableError) return as('UNREACHABLE')
+  if (err instanceof ProtocolError) return as('DATAVERSE')
+  if (err instanceof CancelledError) return as('CANCELLED')
+  if (err instanceof UnknownEnvironmentError) return as('NOT_FOUND')
+  if (err instanceof ChangeTrackingDisabledError) return as('PRECONDITION')
+  if (err instanceof ColumnSelectionError) return as('INVALID_INPUT')
+  if (err instanceof DuplicateNameError) return as('CONFLICT', 'name')
+  return as('INTERNAL')
+}

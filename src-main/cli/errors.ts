@@ -3,9 +3,9 @@ import {
   DataverseError,
   ProtocolError,
   UnreachableError,
-  CancelledError
+  CancelledError,
+  UnknownTableError
 } from '../dataverse/errors'
-import { AppError } from '../app/errors'
 import { UnknownEnvironmentError } from '../app/services'
 import { ColumnSelectionError } from '../sync/columns'
 import { ChangeTrackingDisabledError } from '../sync/pull'
@@ -14,15 +14,13 @@ import { CliError, ExitCode, type ExitCodeValue } from './exit-codes'
 /** The exit code scripts get for an error (shared/design/cli.md). */
 export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof CliError) return err.exitCode
-  // The shared services' refusals (bad settings, a name in use, tracking not allowed…).
-  if (err instanceof AppError)
-    return err.code === 'CANCELLED' ? ExitCode.PartialFailure : ExitCode.BadInput
   if (err instanceof AuthenticationError) return ExitCode.AuthFailed
   if (err instanceof DataverseError)
     return err.status === 401 || err.status === 403 ? ExitCode.AuthFailed : ExitCode.Unreachable
   if (err instanceof UnreachableError || err instanceof ProtocolError) return ExitCode.Unreachable
   if (
     err instanceof UnknownEnvironmentError ||
+    err instanceof UnknownTableError ||
     err instanceof ColumnSelectionError ||
     err instanceof ChangeTrackingDisabledError
   ) {
@@ -33,10 +31,11 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
 }
 
 /** Errors the user can act on print their message; anything else is a bug and shows its stack. */
-export function describeError(err: unknown): string {
+export function describeError(err: unknown, context: { env?: string | undefined } = {}): string {
+  if (err instanceof UnknownTableError)
+    return `${err.message} List the tables with: dvsync tables --env ${context.env ?? 'NAME'}`
   if (
     err instanceof CliError ||
-    err instanceof AppError ||
     err instanceof AuthenticationError ||
     err instanceof DataverseError ||
     err instanceof UnreachableError ||

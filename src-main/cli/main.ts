@@ -111,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.BadInput
     }
     const code = exitCodeFor(err)
-    const message = describeError(err)
+    const message = describeError(err, { env: optionValue(argv, '--env') })
     output.info(`dvsync: ${message}`)
     if (json) process.stdout.write(`${JSON.stringify({ error: { exitCode: code, message } })}\n`)
     return code

@@ -33,6 +33,20 @@ export class InvalidDeltaTokenError extends Error {
   override name = 'InvalidDeltaTokenError'
 }
 
+/**
+ * The environment has no table by that name (Dataverse answered 404 for its definition), or the
+ * name can't be a table's logical name and nothing was sent.
+ */
+export class UnknownTableError extends Error {
+  override name = 'UnknownTableError'
+  constructor(
+    readonly table: string,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
 export class AuthenticationError extends Error {
   override name = 'AuthenticationError'
 }

@@ -7,7 +7,7 @@ import type {
   TableDetails,
   TableInfo
 } from '../../src-shared/model/metadata'
-import { ProtocolError } from './errors'
+import { DataverseError, ProtocolError, UnknownTableError } from './errors'
 import { readCollection, readJson } from './odata-json'
 import type { Transport } from './transport'
 
@@ -94,6 +94,36 @@ function toColumn(a: Json): ColumnInfo {
   }
 }
 
+/** Logical names are lower-case letters, digits and underscores (e.g. account, new_project). */
+const LOGICAL_NAME = /^[a-z_][a-z0-9_]{0,127}$/
+
+/** The definition's path, for a name that can be a logical name; people may type capitals. */
+function definitionOf(table: string): { name: string; path: string } {
+  const name = table.trim().toLowerCase()
+  if (!LOGICAL_NAME.test(name))
+    throw new UnknownTableError(
+      table,
+      `'${table}' is not a table's logical name (letters, digits and _, e.g. account or new_project).`
+    )
+  return { name, path: `EntityDefinitions(LogicalName='${name}')` }
+}
+
+/** A 404 for a table's definition: the environment has no such table. */
+const unknownTable =
+  (name: string) =>
+  (err: unknown): never => {
+    if (
+      err instanceof DataverseError &&
+      err.status === 404 &&
+      err.resource.startsWith('EntityDefinitions(LogicalName=')
+    )
+      throw new UnknownTableError(
+        name,
+        `There is no table '${name}' in this environment (Dataverse: ${err.serviceMessage}).`
+      )
+    throw err
+  }
+
 /**
  * Table, column and key metadata (reference §8.6, §2.5), and the two metadata changes a sync
  * needs: turning on change tracking (§1.1) and creating an alternate key (§2.5).
@@ -111,8 +141,8 @@ export class MetadataClient {
       .sort((a, b) => a.logicalName.localeCompare(b.logicalName))
   }
 
-  async getTable(logicalName: string): Promise<TableDetails> {
-    const base = `EntityDefinitions(LogicalName='${encodeURIComponent(logicalName)}')`
+  async getTable(requested: string): Promise<TableDetails> {
+    const { name: logicalName, path: base } = definitionOf(requested)
     const cast = (type: string, select: string): string =>
       `${base}/Attributes/Microsoft.Dynamics.CRM.${type}?$select=${select}`
     const [
@@ -144,7 +174,7 @@ export class MetadataClient {
         `${base}/ManyToOneRelationships?$select=ReferencingAttribute,ReferencedEntity,ReferencingEntityNavigationPropertyName`,
         'lookup relationships'
       )
-    ])
+    ]).catch(unknownTable(logicalName))
     const byName = (rows: Json[]): Map<string, Json> =>
       new Map(rows.map((r) => [String(r['LogicalName']), r]))
     const targets = byName(lookups)
@@ -181,11 +211,11 @@ export class MetadataClient {
     }
   }
 
-  async getKeys(logicalName: string): Promise<KeyInfo[]> {
+  async getKeys(table: string): Promise<KeyInfo[]> {
+    const { name, path } = definitionOf(table)
     return (
-      await this.list(
-        `EntityDefinitions(LogicalName='${encodeURIComponent(logicalName)}')/Keys?$select=${KEY_SELECT}`,
-        `keys of ${logicalName}`
+      await this.list(`${path}/Keys?$select=${KEY_SELECT}`, `keys of ${name}`).catch(
+        unknownTable(name)
       )
     ).map(toKey)
   }
@@ -194,11 +224,9 @@ export class MetadataClient {
    * Turns change tracking on: the Web API updates a table definition with PUT of the whole
    * EntityMetadata (reference §8.6), so the current definition is read first and sent back.
    */
-  async enableChangeTracking(logicalName: string): Promise<void> {
-    const definition = await this.json(
-      `EntityDefinitions(LogicalName='${encodeURIComponent(logicalName)}')`,
-      `table ${logicalName}`
-    )
+  async enableChangeTracking(table: string): Promise<void> {
+    const { name, path } = definitionOf(table)
+    const definition = await this.json(path, `table ${name}`).catch(unknownTable(name))
     const id = str(definition['MetadataId'], 'MetadataId')
     delete definition['@odata.context']
     await this.transport.send({
@@ -211,12 +239,13 @@ export class MetadataClient {
 
   /** Creates an alternate key (reference §2.5); it starts Pending while its index is built. */
   async createKey(
-    logicalName: string,
+    table: string,
     key: { schemaName: string; displayName?: string; columns: string[] }
   ): Promise<string | undefined> {
-    const response = await this.transport.send({
+    const { name, path } = definitionOf(table)
+    const sent = this.transport.send({
       method: 'POST',
-      url: `EntityDefinitions(LogicalName='${encodeURIComponent(logicalName)}')/Keys`,
+      url: `${path}/Keys`,
       // Creating the same key twice fails with "name exists" rather than duplicating it.
       idempotent: true,
       body: JSON.stringify({
@@ -235,6 +264,7 @@ export class MetadataClient {
         }
       })
     })
+    const response = await sent.catch(unknownTable(name))
     const entityId = response.headers.get('odata-entityid') ?? ''
     return /Keys\(([0-9a-fA-F-]{36})\)/.exec(entityId)?.[1]
   }

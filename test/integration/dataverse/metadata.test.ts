@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DataverseError } from '../../../src-main/dataverse/errors'
+import { DataverseError, UnknownTableError } from '../../../src-main/dataverse/errors'
 import type { MetadataClient } from '../../../src-main/dataverse/metadata'
 import type { ColumnInfo, TableDetails } from '../../../src-shared/model/metadata'
 import { probeClient, rejection } from '../../support/client-probe'
@@ -136,10 +136,26 @@ describe('tables and columns (reference §8.6)', () => {
     expect(column(product, 'validfromdate')).toMatchObject({ type: 'DateTime', dateOnly: true })
   })
 
-  it('an unknown table is a DataverseError with the service’s code', async () => {
-    const error = await rejection(metadata.getTable('nosuchtable'))
-    expect(error).toBeInstanceOf(DataverseError)
-    expect(error).toMatchObject({ status: 404, code: '0x80040217' })
+  it('an unknown table is an UnknownTableError; a name that can’t be one is refused unsent', async () => {
+    for (const call of [
+      () => metadata.getTable('nosuchtable'),
+      () => metadata.getKeys('nosuchtable'),
+      () => metadata.enableChangeTracking('nosuchtable'),
+      () => metadata.createKey('nosuchtable', { schemaName: 'k', columns: ['a'] })
+    ]) {
+      const error = await rejection(call())
+      expect(error).toBeInstanceOf(UnknownTableError)
+      expect(error.message).toBe(
+        "There is no table 'nosuchtable' in this environment (Dataverse: Could not find an entity with LogicalName = 'nosuchtable'.)."
+      )
+    }
+    harness.sandbox.controls.stats.reset()
+    const odd = await rejection(metadata.getTable("x') or (1 eq 1"))
+    expect(odd).toBeInstanceOf(UnknownTableError)
+    expect(odd.message).toMatch(/is not a table's logical name/)
+    expect(harness.sandbox.controls.stats.snapshot().total).toBe(0)
+    // People type display-style capitals; logical names are lower case.
+    expect((await metadata.getTable(' Contact ')).logicalName).toBe('contact')
   })
 })
 

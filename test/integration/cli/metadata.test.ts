@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliFolder, jsonOf, said, type CliFolder } from '../../support/dvsync-cli'
+import { project, setting, withDemoTables } from '../../support/doc-tables'
+import { startHarness, type Harness } from '../../support/sandbox-harness'
+
+/**
+ * `dvsync tables | columns | keys | key create | tracking enable` (shared/design/cli.md), the
+ * real command in child processes against a sandbox in this process.
+ */
+
+let harness: Harness
+let cli: CliFolder
+beforeAll(async () => {
+  harness = await startHarness({
+    schema: withDemoTables(project, setting),
+    keyActivationDelayMs: 300
+  })
+  cli = cliFolder()
+  const added = await cli.run([
+    'env',
+    'add',
+    'sb',
+    '--url',
+    harness.sandbox.url,
+    '--auth',
+    'sandbox'
+  ])
+  expect(added.code, said(added)).toBe(0)
+})
+afterAll(async () => {
+  cli?.remove()
+  await harness?.close()
+})
+
+describe('reading metadata', () => {
+  it('tables, columns and keys, as JSON for scripts and as tables for people', async () => {
+    const [tables, tablesText, columns, keys, noKeys] = await Promise.all([
+      cli.run(['tables', '--env', 'sb', '--json']),
+      cli.run(['tables', '--env', 'sb']),
+      cli.run(['columns', '--env', 'sb', '--table', 'contact', '--json']),
+      cli.run(['keys', '--env', 'sb', '--table', 'contact', '--json']),
+      cli.run(['keys', '--env', 'sb', '--table', 'new_project'])
+    ])
+    for (const run of [tables, tablesText, columns, keys, noKeys])
+      expect(run.code, said(run)).toBe(0)
+
+    const list = jsonOf(tables).tables as { logicalName: string }[]
+    expect(list.find((t) => t.logicalName === 'account')).toMatchObject({
+      entitySetName: 'accounts',
+      primaryIdAttribute: 'accountid',
+      changeTrackingEnabled: true,
+      keys: [{ schemaName: 'AccountNumberKey', columns: ['accountnumber'], status: 'Active' }]
+    })
+    expect(tablesText.stdout).toMatch(/^table\s+entity set\s+primary id\s+tracking\s+keys\n-+/)
+    expect(tablesText.stdout).toMatch(
+      /\ncontact\s+contacts\s+contactid\s+on\s+employeeidkey\(employeeid\) nameemailkey\(firstname,emailaddress1\)\n/
+    )
+    expect(tablesText.stdout).toMatch(/\nnew_project\s+new_projects\s+new_projectid\s+off\s*\n/)
+    expect(tablesText.stdout).toMatch(/\nnew_setting\s+new_settings\s+new_settingid\s+n\/a\s*\n/)
+
+    const contact = jsonOf(columns)
+    expect(contact.table).toBe('contact')
+    const byName = new Map(
+      (contact.columns as { logicalName: string }[]).map((c) => [c.logicalName, c])
+    )
+    expect(byName.get('birthdate')).toMatchObject({ type: 'DateTime', dateOnly: true })
+    expect(byName.get('parentcustomerid')).toMatchObject({
+      type: 'Customer',
+      targets: ['account', 'contact']
+    })
+    expect(byName.get('gendercode')).toMatchObject({
+      options: [
+        { value: 1, label: 'Male' },
+        { value: 2, label: 'Female' }
+      ]
+    })
+
+    expect(jsonOf(keys)).toEqual({
+      table: 'contact',
+      keys: [
+        expect.objectContaining({
+          schemaName: 'EmployeeIdKey',
+          columns: ['employeeid'],
+          status: 'Active'
+        }),
+        expect.objectContaining({
+          schemaName: 'NameEmailKey',
+          columns: ['firstname', 'emailaddress1'],
+          status: 'Active'
+        })
+      ]
+    })
+    expect(noKeys.stdout).toBe(
+      "Table 'new_project' has no alternate keys. Create one with: dvsync key create --env sb --table new_project --name NAME --columns a,b\n"
+    )
+  })
+
+  it('an unknown environment or table is bad input (exit 2) with a message that says what exists', async () => {
+    const [table, tableJson, env] = await Promise.all([
+      cli.run(['columns', '--env', 'sb', '--table', 'nosuch']),
+      cli.run(['keys', '--env', 'sb', '--table', 'nosuch', '--json']),
+      cli.run(['tables', '--env', 'nope'])
+    ])
+    expect(table.code, said(table)).toBe(2)
+    expect(table.stderr).toBe(
+      "dvsync: There is no table 'nosuch' in this environment (Dataverse: Could not find an entity with LogicalName = 'nosuch'.). List the tables with: dvsync tables --env sb\n"
+    )
+    expect(table.stdout).toBe('')
+    expect(tableJson.code, said(tableJson)).toBe(2)
+    expect(jsonOf(tableJson).error).toEqual({
+      exitCode: 2,
+      message: expect.stringMatching(/^There is no table 'nosuch'/)
+    })
+    expect(env.code, said(env)).toBe(2)
+    expect(env.stderr).toMatch(
+      /There is no environment named 'nope'\. Known: sb\. Add one with: dvsync env add nope/
+    )
+  })
+})
+
+describe('changing metadata', () => {
+  it('key create --wait waits for Active, and ends Failed with exit 1 over duplicated data', async () => {
+    for (const [name, code] of [
+      ['One', 'SAME'],
+      ['Two', 'SAME']
+    ])
+      await harness.api('POST', 'new_projects', {
+        body: { new_name: name, new_code1: name, new_code2: code }
+      })
+    const [unique, duplicated] = await Promise.all([
+      cli.run([
+        'key',
+        'create',
+        '--env',
+        'sb',
+        '--table',
+        'new_project',
+        '--name',
+        'new_Code1Key',
+        '--columns',
+        'new_code1',
+        '--wait',
+        '--json'
+      ]),
+      cli.run([
+        'key',
+        'create',
+        '--env',
+        'sb',
+        '--table',
+        'new_project',
+        '--name',
+        'new_Code2Key',
+        '--columns',
+        ' new_code2 ',
+        '--wait'
+      ])
+    ])
+    expect(unique.code, said(unique)).toBe(0)
+    expect(jsonOf(unique)).toEqual({
+      table: 'new_project',
+      key: expect.objectContaining({
+        schemaName: 'new_Code1Key',
+        columns: ['new_code1'],
+        status: 'Active'
+      })
+    })
+    expect(unique.stderr).toMatch(/^Key new_Code1Key: Pending…$/m)
+
+    expect(duplicated.code, said(duplicated)).toBe(1)
+    expect(duplicated.stderr).toMatch(
+      /The index of key new_Code2Key failed: the table holds records with the same new_code2\. Remove the duplicates, then reactivate the key\./
+    )
+    const keys = jsonOf(await cli.run(['keys', '--env', 'sb', '--table', 'new_project', '--json']))
+    expect(
+      keys.keys.map((k: { schemaName: string; status: string }) => [k.schemaName, k.status])
+    ).toEqual([
+      ['new_Code1Key', 'Active'],
+      ['new_Code2Key', 'Failed']
+    ])
+  })
+
+  it('tracking enable turns it on once, says when it already was, and refuses where it can’t be', async () => {
+    const first = await cli.run([
+      'tracking',
+      'enable',
+      '--env',
+      'sb',
+      '--table',
+      'new_project',
+      '--json'
+    ])
+    expect(first.code, said(first)).toBe(0)
+    expect(jsonOf(first)).toEqual({
+      table: 'new_project',
+      changeTrackingEnabled: true,
+      changed: true
+    })
+    const [again, refused] = await Promise.all([
+      cli.run(['tracking', 'enable', '--env', 'sb', '--table', 'new_project']),
+      cli.run(['tracking', 'enable', '--env', 'sb', '--table', 'new_setting'])
+    ])
+    expect(again.code, said(again)).toBe(0)
+    expect(again.stdout).toBe('Change tracking was already on for new_project.\n')
+    expect(refused.code, said(refused)).toBe(2)
+    expect(refused.stderr).toMatch(
+      /does not allow change tracking on 'new_setting' \(CanChangeTrackingBeEnabled is false\)/
+    )
+  })
+})

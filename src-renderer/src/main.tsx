@@ -1,19 +1,23 @@
-import { FluentProvider, webLightTheme } from '@fluentui/react-components'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
+import { ThemeProvider } from './app/theme'
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+// Errors are shown where they happen, with a Retry; silent automatic retries would only delay
+// the message (the main process already retries what is worth retrying, e.g. throttling).
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } }
+})
 const container = document.getElementById('root')
 if (!container) throw new Error('index.html has no #root element')
 
 createRoot(container).render(
   <StrictMode>
-    <FluentProvider theme={webLightTheme}>
-      <QueryClientProvider client={queryClient}>
+    <QueryClientProvider client={queryClient}>
+      <ThemeProvider>
         <App />
-      </QueryClientProvider>
-    </FluentProvider>
+      </ThemeProvider>
+    </QueryClientProvider>
   </StrictMode>
 )

@@ -5,9 +5,12 @@ import type { ErrorCode, Input, Output } from '../../../src-shared/contract'
 export class IpcError extends Error {
   constructor(
     readonly code: ErrorCode,
-    message: string
+    message: string,
+    /** The input field it is about, for forms. */
+    readonly field?: string
   ) {
     super(message)
+    this.name = 'IpcError'
   }
 }
 
@@ -17,6 +20,6 @@ export async function call<C extends InvokeChannel>(
   input: Input<C>
 ): Promise<Output<C>> {
   const result = await window.api.invoke(channel, input)
-  if (!result.ok) throw new IpcError(result.error.code, result.error.message)
+  if (!result.ok) throw new IpcError(result.error.code, result.error.message, result.error.field)
   return result.value
 }

@@ -1,0 +1,67 @@
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useMutation,
+  useQueryClient
+} from '@tanstack/react-query'
+import type { PullAction } from '../../../../src-shared/schemas/pulls'
+import { call } from '../client'
+import { keys } from '../query-keys'
+
+export const pullsQuery = (environmentId: number, table?: string) =>
+  queryOptions({
+    queryKey: keys.pulls(environmentId, table),
+    queryFn: () => call('pulls:list', { environmentId, ...(table ? { table } : {}), limit: 100 })
+  })
+
+/** The progress of a table's running pull: read once, then kept fresh by `run:progress`. */
+export const progressQuery = (environmentId: number, table: string) =>
+  queryOptions({
+    queryKey: keys.progress(environmentId, table),
+    queryFn: async () =>
+      (await call('pulls:active', {})).find(
+        (p) => p.environmentId === environmentId && p.table === table
+      ) ?? null,
+    staleTime: Infinity
+  })
+
+export function useStartPull(environmentId: number, table: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationKey: ['pulls', 'start', environmentId, table],
+    mutationFn: (full: boolean) => call('pulls:start', { environmentId, table, full }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.pulls(environmentId) })
+  })
+}
+
+export function useCancelPull(environmentId: number, table: string) {
+  return useMutation({ mutationFn: () => call('pulls:cancel', { environmentId, table }) })
+}
+
+export interface ChangesFilter {
+  actions: PullAction[]
+  search: string
+  nameColumn?: string | undefined
+}
+
+export const CHANGES_PAGE_SIZE = 500
+
+/** A pull's changes, a page at a time as the grid scrolls. */
+export const changesQuery = (runId: number, filter: ChangesFilter) =>
+  infiniteQueryOptions({
+    queryKey: [...keys.changes(runId), filter] as const,
+    queryFn: ({ pageParam }) =>
+      call('pulls:changes', {
+        runId,
+        actions: filter.actions,
+        ...(filter.search ? { search: filter.search } : {}),
+        ...(filter.nameColumn ? { nameColumn: filter.nameColumn } : {}),
+        offset: pageParam,
+        limit: CHANGES_PAGE_SIZE
+      }),
+    initialPageParam: 0,
+    getNextPageParam: (last) => {
+      const next = last.offset + last.items.length
+      return next < last.total ? next : undefined
+    }
+  })

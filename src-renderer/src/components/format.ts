@@ -1,0 +1,28 @@
+/** Display formatting shared by the screens (the app's locale). */
+const numberFormat = new Intl.NumberFormat()
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
+
+export const count = (n: number): string => numberFormat.format(n)
+
+export const plural = (n: number, word: string, many = `${word}s`): string =>
+  `${count(n)} ${n === 1 ? word : many}`
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date)
+}
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  const minutes = Math.floor(ms / 60_000)
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`
+}
+
+/** A column value as text: empty values are shown as an em dash, not as nothing. */
+export function value(v: string | number | boolean | null): string {
+  if (v === null || v === '') return '—'
+  if (typeof v === 'boolean') return v ? 'Yes' : 'No'
+  return String(v)
+}

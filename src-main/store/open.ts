@@ -40,6 +40,8 @@ export function openStore(dataDir: string): Store {
     // so a pull doesn't stop to copy pages back after each transaction.
     db.pragma('wal_autocheckpoint = 16000')
     db.pragma('busy_timeout = 10000')
+    // Planning keeps the ids it matched in a temporary table; in memory, not in a temp file.
+    db.pragma('temp_store = MEMORY')
     migrate(db, file)
   } catch (err) {
     db.close()

@@ -158,7 +158,8 @@ export class PlanEngine {
       request.signal ? { signal: request.signal } : {}
     )) {
       const planned = planRow(source, seq.next++, mapping, settings, mirrors)
-      if (planned.matchedId) markSeen.run(planned.matchedId)
+      // Matched ids are only needed to find the records missing from the source.
+      if (planned.matchedId && settings.missing !== 'ignore') markSeen.run(planned.matchedId)
       const { item } = planned
       if (planned.duplicateKey !== null) {
         const first = firstRowOfKey.get(planned.duplicateKey)

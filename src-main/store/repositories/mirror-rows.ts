@@ -16,6 +16,8 @@ export interface MirrorRow {
 export class MirrorRows {
   private readonly table: string
   private readonly statements = new Map<string, Database.Statement>()
+  /** Planning looks a key up once per source row: one prepared statement per key. */
+  private readonly keyLookups = new Map<string, Database.Statement>()
 
   constructor(
     private readonly db: Database.Database,
@@ -118,16 +120,20 @@ export class MirrorRows {
 
   /** The record whose key columns hold these values (an index seek on the generated columns). */
   findByKey(columns: readonly string[], values: readonly unknown[]): MirrorRow | undefined {
-    const known = new Set(this.mirror.keys.flat())
-    const missing = columns.find((c) => !known.has(c))
-    if (missing)
-      throw new Error(
-        `The mirror of ${this.mirror.tableName} has no index for key column '${missing}'.`
-      )
-    const where = columns.map((c) => `"k_${c}" = ?`).join(' AND ')
-    return this.stmt(`SELECT id, etag, data FROM ${this.table} WHERE ${where} LIMIT 2`).get(
-      ...values
-    ) as MirrorRow | undefined
+    const signature = columns.join(',')
+    let statement = this.keyLookups.get(signature)
+    if (!statement) {
+      const known = new Set(this.mirror.keys.flat())
+      const missing = columns.find((c) => !known.has(c))
+      if (missing)
+        throw new Error(
+          `The mirror of ${this.mirror.tableName} has no index for key column '${missing}'.`
+        )
+      const where = columns.map((c) => `"k_${c}" = ?`).join(' AND ')
+      statement = this.db.prepare(`SELECT id, etag, data FROM ${this.table} WHERE ${where} LIMIT 1`)
+      this.keyLookups.set(signature, statement)
+    }
+    return statement.get(...values) as MirrorRow | undefined
   }
 
   drop(): void {

@@ -5,6 +5,7 @@ import { registerMetadata } from './commands/metadata'
 import { registerPull } from './commands/pull'
 import { registerProfile } from './commands/profile'
 import { registerPush } from './commands/push'
+import { registerUndo } from './commands/undo'
 import { registerSandbox } from './commands/sandbox'
 import { describeError, exitCodeFor } from './errors'
 import { ExitCode, type ExitCodeValue } from './exit-codes'
@@ -79,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   registerPull(program, context)
   registerPush(program, context)
   registerProfile(program, context)
+  registerUndo(program, context)
   for (const command of allCommands(program)) {
     command.exitOverride()
     if (command !== program && command.commands.length === 0) {

@@ -1,0 +1,82 @@
+import { createInterface } from 'node:readline/promises'
+import type { Command } from 'commander'
+import { UndoEngine, UndoError } from '../../sync/undo'
+import { CliError, ExitCode } from '../exit-codes'
+import { count } from '../format'
+import type { CommandContext } from '../main'
+
+/** `dvsync undo RUN_ID [--yes]`: plans and applies the reverse of a push run (cli.md). */
+export function registerUndo(program: Command, context: CommandContext): void {
+  program
+    .command('undo <runId>')
+    .description(
+      'Plan and apply the reverse of a push run; records edited since are left alone and reported.'
+    )
+    .option('--yes', 'apply without asking')
+    .option('--created <what>', 'records the run created: delete (default) or deactivate', 'delete')
+    .option('--plan-only', 'only plan the undo (apply it later with dvsync apply --plan ID)')
+    .action(
+      async (runText: string, flags: { yes?: boolean; created: string; planOnly?: boolean }) => {
+        const runId = Number(runText)
+        if (!Number.isInteger(runId) || runId < 1)
+          throw new CliError(`'${runText}' is not a run id; list runs with dvsync runs.`)
+        if (flags.created !== 'delete' && flags.created !== 'deactivate')
+          throw new CliError(`--created must be delete or deactivate (got '${flags.created}').`)
+        const services = await context.services()
+        const run = services.store.runs.get(runId)
+        if (!run) throw new CliError(`There is no run ${runId}.`)
+        const environment =
+          run.environmentId !== null
+            ? services.store.environments.byId(run.environmentId)
+            : undefined
+        if (!environment)
+          throw new CliError(`Run ${runId} wrote to an environment that was removed.`)
+        const client = services.client(environment)
+        let plan
+        try {
+          plan = await new UndoEngine({ store: services.store, client }).plan({
+            environment,
+            runId,
+            created: flags.created
+          })
+        } catch (err) {
+          if (err instanceof UndoError) throw new CliError(err.message)
+          throw err
+        }
+        const c = plan.counts
+        const summary = `${count(c.delete)} deletions, ${count(c.update)} restores, ${count(c.deactivate)} deactivations, ${count(c.create)} re-creations; ${count(c.error)} records can't be reverted`
+        const writes = c.delete + c.update + c.deactivate + c.create
+        if (flags.planOnly || writes === 0) {
+          context.output.result(
+            { planId: plan.planId, ...c },
+            () =>
+              `Undo plan ${plan.planId} for run ${runId}: ${summary}.${writes ? ` Apply it with: dvsync apply --plan ${plan.planId}` : ''}`
+          )
+          if (c.error) context.setExitCode(ExitCode.PartialFailure)
+          return
+        }
+        if (!flags.yes) {
+          if (!process.stdin.isTTY)
+            throw new CliError(
+              `Undo of run ${runId} would make ${summary} in ${environment.name}; add --yes to go ahead.`
+            )
+          const rl = createInterface({ input: process.stdin, output: process.stderr })
+          const answer = await rl.question(
+            `Undo run ${runId} in ${environment.name}: ${summary}. Go ahead? [y/N] `
+          )
+          rl.close()
+          if (!/^y(es)?$/i.test(answer.trim())) return
+        }
+        const result = await services
+          .applyEngine(environment)
+          .run({ environment, planId: plan.planId })
+        context.output.result(
+          { ...result, undoPlanId: plan.planId, undoes: runId, notReverted: c.error },
+          () =>
+            `Undid run ${runId} (undo run ${result.runId}): ${result.deleted} deleted, ${result.updated} restored, ${result.deactivated} deactivated, ${result.created} re-created; ${result.conflicts} conflicts, ${result.failed} failed, ${c.error} not revertible.`
+        )
+        if (result.failed || result.conflicts || c.error)
+          context.setExitCode(ExitCode.PartialFailure)
+      }
+    )
+}

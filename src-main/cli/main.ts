@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import type { Services } from '../app/services'
+import { registerDemo } from './commands/demo'
 import { registerEnv } from './commands/env'
 import { registerMetadata } from './commands/metadata'
 import { registerPull } from './commands/pull'
@@ -75,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     services: async () => (services ??= await openCliServices(context.dataDir(), output))
   }
   registerSandbox(program, context)
+  registerDemo(program, context)
   registerEnv(program, context)
   registerMetadata(program, context)
   registerPull(program, context)

@@ -70,6 +70,9 @@ export function jsonOf(run: CliRun): Json {
   return JSON.parse(lines[0]!)
 }
 
+/** `'pull --env sb --table product'` → its arguments (for arguments without spaces). */
+export const words = (line: string): string[] => line.trim().split(/\s+/)
+
 /** Describes a run for assertion messages: the command and what it said. */
 export const said = (run: CliRun): string =>
   `dvsync ${run.args.join(' ')} → ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliFolder, jsonOf, said, type CliFolder } from '../../support/dvsync-cli'
+import { cliFolder, jsonOf, said, words, type CliFolder } from '../../support/dvsync-cli'
 import { project, setting, withDemoTables } from '../../support/doc-tables'
 import { startHarness, type Harness } from '../../support/sandbox-harness'
 
@@ -16,15 +16,7 @@ beforeAll(async () => {
     keyActivationDelayMs: 300
   })
   cli = cliFolder()
-  const added = await cli.run([
-    'env',
-    'add',
-    'sb',
-    '--url',
-    harness.sandbox.url,
-    '--auth',
-    'sandbox'
-  ])
+  const added = await cli.run(words(`env add sb --url ${harness.sandbox.url} --auth sandbox`))
   expect(added.code, said(added)).toBe(0)
 })
 afterAll(async () => {
@@ -35,11 +27,11 @@ afterAll(async () => {
 describe('reading metadata', () => {
   it('tables, columns and keys, as JSON for scripts and as tables for people', async () => {
     const [tables, tablesText, columns, keys, noKeys] = await Promise.all([
-      cli.run(['tables', '--env', 'sb', '--json']),
-      cli.run(['tables', '--env', 'sb']),
-      cli.run(['columns', '--env', 'sb', '--table', 'contact', '--json']),
-      cli.run(['keys', '--env', 'sb', '--table', 'contact', '--json']),
-      cli.run(['keys', '--env', 'sb', '--table', 'new_project'])
+      cli.run(words('tables --env sb --json')),
+      cli.run(words('tables --env sb')),
+      cli.run(words('columns --env sb --table contact --json')),
+      cli.run(words('keys --env sb --table contact --json')),
+      cli.run(words('keys --env sb --table new_project'))
     ])
     for (const run of [tables, tablesText, columns, keys, noKeys])
       expect(run.code, said(run)).toBe(0)
@@ -97,9 +89,9 @@ describe('reading metadata', () => {
 
   it('an unknown environment or table is bad input (exit 2) with a message that says what exists', async () => {
     const [table, tableJson, env] = await Promise.all([
-      cli.run(['columns', '--env', 'sb', '--table', 'nosuch']),
-      cli.run(['keys', '--env', 'sb', '--table', 'nosuch', '--json']),
-      cli.run(['tables', '--env', 'nope'])
+      cli.run(words('columns --env sb --table nosuch')),
+      cli.run(words('keys --env sb --table nosuch --json')),
+      cli.run(words('tables --env nope'))
     ])
     expect(table.code, said(table)).toBe(2)
     expect(table.stderr).toBe(
@@ -128,32 +120,16 @@ describe('changing metadata', () => {
         body: { new_name: name, new_code1: name, new_code2: code }
       })
     const [unique, duplicated] = await Promise.all([
+      cli.run(
+        words(
+          'key create --env sb --table new_project --name new_Code1Key --columns new_code1 --wait --json'
+        )
+      ),
+      // The column list as people type it, with spaces: one argument.
       cli.run([
-        'key',
-        'create',
-        '--env',
-        'sb',
-        '--table',
-        'new_project',
-        '--name',
-        'new_Code1Key',
+        ...words('key create --env sb --table new_project --name new_Code2Key --wait'),
         '--columns',
-        'new_code1',
-        '--wait',
-        '--json'
-      ]),
-      cli.run([
-        'key',
-        'create',
-        '--env',
-        'sb',
-        '--table',
-        'new_project',
-        '--name',
-        'new_Code2Key',
-        '--columns',
-        ' new_code2 ',
-        '--wait'
+        ' new_code2 '
       ])
     ])
     expect(unique.code, said(unique)).toBe(0)
@@ -171,9 +147,9 @@ describe('changing metadata', () => {
     expect(duplicated.stderr).toMatch(
       /The index of key new_Code2Key failed: the table holds records with the same new_code2\. Remove the duplicates, then reactivate the key\./
     )
-    const keys = jsonOf(await cli.run(['keys', '--env', 'sb', '--table', 'new_project', '--json']))
+    const keys = jsonOf(await cli.run(words('keys --env sb --table new_project --json')))
     expect(
-      keys.keys.map((k: { schemaName: string; status: string }) => [k.schemaName, k.status])
+      keys.keys.map((k: { schemaName: string; status: string }) => [k.schemaName, k.status]).sort()
     ).toEqual([
       ['new_Code1Key', 'Active'],
       ['new_Code2Key', 'Failed']
@@ -181,15 +157,7 @@ describe('changing metadata', () => {
   })
 
   it('tracking enable turns it on once, says when it already was, and refuses where it can’t be', async () => {
-    const first = await cli.run([
-      'tracking',
-      'enable',
-      '--env',
-      'sb',
-      '--table',
-      'new_project',
-      '--json'
-    ])
+    const first = await cli.run(words('tracking enable --env sb --table new_project --json'))
     expect(first.code, said(first)).toBe(0)
     expect(jsonOf(first)).toEqual({
       table: 'new_project',
@@ -197,8 +165,8 @@ describe('changing metadata', () => {
       changed: true
     })
     const [again, refused] = await Promise.all([
-      cli.run(['tracking', 'enable', '--env', 'sb', '--table', 'new_project']),
-      cli.run(['tracking', 'enable', '--env', 'sb', '--table', 'new_setting'])
+      cli.run(words('tracking enable --env sb --table new_project')),
+      cli.run(words('tracking enable --env sb --table new_setting'))
     ])
     expect(again.code, said(again)).toBe(0)
     expect(again.stdout).toBe('Change tracking was already on for new_project.\n')

@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openStore } from '../../../src-main/store/open'
+import { cliFolder, jsonOf, said, words, type CliFolder } from '../../support/dvsync-cli'
+import { startHarness, type Harness } from '../../support/sandbox-harness'
+
+/**
+ * `dvsync pull` and `dvsync changes` (shared/design/cli.md), the real command in child processes
+ * against a sandbox in this process: the JSON a scheduler parses, progress on stderr, exports,
+ * column selection, full resyncs, and the exit code for what can't be pulled.
+ */
+
+let harness: Harness
+let cli: CliFolder
+beforeAll(async () => {
+  harness = await startHarness({ accounts: 5, contacts: 5, products: 40 })
+  cli = cliFolder()
+  const added = await cli.run(words(`env add sb --url ${harness.sandbox.url} --auth sandbox`))
+  expect(added.code, said(added)).toBe(0)
+})
+afterAll(async () => {
+  cli?.remove()
+  await harness?.close()
+})
+
+/** cli.md's pull document, plus `unchanged` (what a resync compared and found equal). */
+const PULL_FIELDS = [
+  'runId',
+  'table',
+  'mode',
+  'created',
+  'updated',
+  'deleted',
+  'unchanged',
+  'requests',
+  'durationMs',
+  'export'
+]
+const pn = (i: number): string => `PRD-${String(i).padStart(7, '0')}`
+
+describe('pull and changes of a table', () => {
+  let initialRun: number
+
+  it('first pull: everything, progress on stderr, one JSON document on stdout, CSV export', async () => {
+    const file = join(cli.dataDir, 'initial.csv')
+    const run = await cli.run(
+      words(`pull --env sb --table Product --page-size 15 --export ${file} --json`)
+    )
+    expect(run.code, said(run)).toBe(0)
+    const result = jsonOf(run)
+    expect(Object.keys(result)).toEqual(PULL_FIELDS)
+    expect(result).toMatchObject({
+      table: 'product',
+      mode: 'initial',
+      created: 40,
+      updated: 0,
+      deleted: 0,
+      export: { file, format: 'csv', records: 40 }
+    })
+    expect(result.runId).toEqual(expect.any(Number))
+    expect(result.durationMs).toEqual(expect.any(Number))
+    // 3 pages of rows, plus the metadata the first pull reads.
+    expect(result.requests).toBeGreaterThanOrEqual(4)
+    initialRun = result.runId
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^Product \(initial\): 1 page, 15 rows read — 15 created, 0 updated, 0 deleted — [\d,]+ rows\/s$/
+      ),
+      expect.stringMatching(/^Product \(initial\): 2 pages, 30 rows read — 30 created/),
+      expect.stringMatching(/^Product \(initial\): 3 pages, 40 rows read — 40 created/)
+    ])
+
+    const csv = readFileSync(file, 'utf8')
+    expect(csv.charCodeAt(0)).toBe(0xfeff) // Excel opens UTF-8 with the BOM
+    const rows = parse(csv, { columns: true, bom: true }) as Record<string, string>[]
+    expect(rows).toHaveLength(40)
+    expect(rows[0]).toMatchObject({
+      change: 'created',
+      key: pn(1),
+      productnumber: pn(1),
+      changed_columns: ''
+    })
+  })
+
+  it('next pull: only the changes (one request), NDJSON export, and `changes` shows before and after', async () => {
+    await harness.api('PATCH', `products(productnumber='${pn(1)}')`, { body: { price: 1234.5 } })
+    await harness.api('PATCH', `products(productnumber='NEW-1')`, {
+      body: { name: 'Brand new', price: 1 }
+    })
+    await harness.api('DELETE', `products(productnumber='${pn(2)}')`)
+
+    const file = join(cli.dataDir, 'delta.ndjson')
+    const run = await cli.run(words(`pull --env sb --table product --export ${file} --json`))
+    expect(run.code, said(run)).toBe(0)
+    const result = jsonOf(run)
+    expect(result).toMatchObject({
+      mode: 'delta',
+      created: 1,
+      updated: 1,
+      deleted: 1,
+      requests: 1,
+      export: { format: 'ndjson', records: 3 }
+    })
+
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines.map((l) => [l.change, l.key])).toEqual([
+      ['updated', pn(1)],
+      ['created', 'NEW-1'],
+      ['deleted', pn(2)]
+    ])
+    expect(lines[0].changedColumns).toContain('price')
+    expect(lines[0].values.price).toBe(1234.5)
+    expect(lines[2].values.productnumber).toBe(pn(2)) // a delete carries its last values
+
+    const [changes, text, earlier] = await Promise.all([
+      cli.run(words('changes --env sb --table product --json')),
+      cli.run(words('changes --env sb --table product')),
+      cli.run(words(`changes --env sb --table product --run ${String(initialRun)} --json`))
+    ])
+    for (const r of [changes, text, earlier]) expect(r.code, said(r)).toBe(0)
+    const shown = jsonOf(changes)
+    expect(shown).toMatchObject({ runId: result.runId, table: 'product', mode: 'delta' })
+    const [updated, created, deleted] = shown.changes
+    expect(updated).toMatchObject({
+      change: 'updated',
+      key: pn(1),
+      columns: { price: { from: expect.any(Number), to: 1234.5 } }
+    })
+    expect(updated.columns.price.from).not.toBe(1234.5)
+    expect(updated.columns.name).toBeUndefined() // an update lists only what changed
+    expect(created).toMatchObject({
+      change: 'created',
+      key: 'NEW-1',
+      columns: { name: { from: null, to: 'Brand new' } }
+    })
+    expect(deleted).toMatchObject({
+      change: 'deleted',
+      key: pn(2),
+      columns: { productnumber: { from: pn(2), to: null } }
+    })
+    expect(text.stdout).toMatch(/^change\s+key\s+id\s+columns\n/)
+    expect(text.stdout).toMatch(
+      new RegExp(`\\nupdated\\s+${pn(1)}\\s+[0-9a-f-]{36}\\s+.*price: [\\d.]+ → 1234\\.5`)
+    )
+    expect(jsonOf(earlier).changes).toHaveLength(40)
+  })
+
+  it('--columns mirrors only those (and the key), --full compares every row, a new column resyncs', async () => {
+    const first = await cli.run(words('pull --env sb --table account --columns name --json'))
+    expect(first.code, said(first)).toBe(0)
+    expect(jsonOf(first)).toMatchObject({ mode: 'initial', created: 5 })
+    const items = jsonOf(await cli.run(words('changes --env sb --table account --json'))).changes
+    expect(Object.keys(items[0].columns).sort()).toEqual(['accountid', 'accountnumber', 'name'])
+
+    const full = await cli.run(words('pull --env sb --table account --full --json'))
+    expect(full.code, said(full)).toBe(0)
+    expect(jsonOf(full)).toMatchObject({
+      mode: 'resync',
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      unchanged: 5,
+      message: 'A full pull was requested: every row was compared with the mirror.'
+    })
+    const wider = await cli.run(words('pull --env sb --table account --columns name,telephone1'))
+    expect(wider.code, said(wider)).toBe(0)
+    // Same ETags: nothing changed in Dataverse, but the mirror now holds the new column.
+    expect(wider.stdout).toMatch(
+      /^The mirrored columns changed \(added telephone1\), so the whole table was read again to fill them\.\nPulled account \(resync, run \d+\): 0 created, 0 updated, 0 deleted in [\d,]+ ms with [\d,]+ requests\.\n$/
+    )
+    const store = openStore(cli.dataDir)
+    try {
+      const environment = store.environments.byName('sb')!
+      const mirror = store.mirrors.find(environment.id, 'account')!
+      expect(mirror.columns.sort()).toEqual(['accountnumber', 'name', 'telephone1'])
+      const rows = [...store.mirrors.rows(mirror).iterate()].map((r) => JSON.parse(r.data))
+      expect(rows.every((r) => typeof r.telephone1 === 'string')).toBe(true)
+    } finally {
+      store.close()
+    }
+  })
+})
+
+describe('what cannot be pulled: exit 2, nothing changed', () => {
+  it('an unknown table or column, a table without change tracking, a run that is not a pull of it', async () => {
+    const [table, column, untracked, never, wrongRun] = await Promise.all([
+      cli.run(words('pull --env sb --table nosuch --json')),
+      cli.run(words('pull --env sb --table contact --columns fullname,nosuchcolumn')),
+      cli.run(words('pull --env sb --table dvs_warehouse')),
+      cli.run(words('changes --env sb --table contact')),
+      cli.run(words('changes --env sb --table contact --run 1'))
+    ])
+    expect(table.code, said(table)).toBe(2)
+    expect(jsonOf(table).error.message).toBe(
+      "There is no table 'nosuch' in this environment (Dataverse: Could not find an entity with LogicalName = 'nosuch'.). List the tables with: dvsync tables --env sb"
+    )
+    expect(column.code, said(column)).toBe(2)
+    expect(column.stderr).toMatch(/Table 'contact' has no column 'nosuchcolumn'\./)
+    expect(untracked.code, said(untracked)).toBe(2)
+    expect(untracked.stderr).toMatch(
+      /Change tracking is not enabled for table 'dvs_warehouse'.*Enable it with: dvsync tracking enable --env sb --table dvs_warehouse/
+    )
+    expect(never.code, said(never)).toBe(2)
+    expect(never.stderr).toMatch(
+      /No pull of contact in sb yet\. Run: dvsync pull --env sb --table contact/
+    )
+    expect(wrongRun.code, said(wrongRun)).toBe(2)
+    expect(wrongRun.stderr).toMatch(/Run 1 is not a pull of contact in sb\./)
+    for (const run of [table, column, untracked]) expect(run.stderr).not.toMatch(/ rows read /)
+  })
+})

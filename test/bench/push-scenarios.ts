@@ -27,7 +27,7 @@ export async function pushNew(): Promise<Measurement[]> {
       FILE: file,
       MAP,
       STEP: 'plan-apply',
-      BATCH: '250'
+      BATCH: '100'
     })
     const sample = 100
     const naive = await runChild<{ ms: number }>('naive-patch.mts', { SANDBOX_URL: sandbox.url, COUNT: String(sample), PREFIX: 'NAIVE-' })

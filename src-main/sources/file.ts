@@ -48,7 +48,11 @@ export interface ByteStream {
 
 /** The file's bytes, streamed; aborting destroys the stream, which rejects with an AbortError. */
 export function openBytes(file: string, signal?: AbortSignal): ByteStream {
+  signal?.throwIfAborted()
   const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES, signal })
+  // Errors reach the reader through iteration; this keeps one emitted while nothing iterates
+  // (an abort between two reads, a failure after the reader stopped) from crashing the process.
+  stream.on('error', () => undefined)
   return { chunks: stream, close: () => closeStream(stream) }
 }
 

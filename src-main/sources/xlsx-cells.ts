@@ -1,45 +1,65 @@
 import type { SourceRowError } from './types'
+import type { RawCell } from './xlsx-reader'
+import type { Workbook } from './xlsx-workbook'
 
 /**
- * What an exceljs cell value becomes in a row. Plain JSON values only (string, number, boolean,
+ * What a stored cell becomes in a row. Plain JSON values only (string, number, boolean,
  * null), like every other source, so rows survive IPC and the mapper converts all formats alike.
  *
- * Dates become ISO text without a zone: an Excel date is a wall-clock reading with no time zone
- * (exceljs hands it over as a Date whose UTC fields hold that reading), so '2024-03-05' or
+ * Dates (numbers in a date-formatted style) become ISO text without a zone: an Excel date is a
+ * wall-clock reading with no time zone, so '2024-03-05' or
  * '2024-03-05T14:30:00' is what was typed, and the mapper applies the profile's time zone.
  * Formulas are read by their cached result, as Excel shows them.
  */
 export type CellResult =
   { value: string | number | boolean | null } | { error: Pick<SourceRowError, 'code' | 'message'> }
 
-export function readCell(value: unknown, address: string): CellResult {
-  if (value === null || value === undefined) return { value: null }
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-    return { value }
-  if (value instanceof Date) return { value: wallClock(value) }
-  if (typeof value !== 'object') return { value: String(value) }
-  const cell = value as Record<string, unknown>
-  if ('formula' in cell || 'sharedFormula' in cell) {
-    if (cell.result === undefined || cell.result === null)
-      return {
-        error: {
-          code: 'formula-without-result',
-          message: `cell ${address} has a formula without a stored result (never calculated, or an error such as #DIV/0!): correct the formula if needed, then save the file in Excel so the results are stored.`
-        }
-      }
-    return readCell(cell.result, address)
-  }
-  if ('error' in cell)
+export const EMPTY: CellResult = { value: null }
+
+export function readCell(raw: RawCell | undefined, address: string, book: Workbook): CellResult {
+  if (!raw) return EMPTY
+  if (raw.formula && raw.value === undefined)
     return {
       error: {
-        code: 'cell-error',
-        message: `cell ${address} holds the error ${String(cell.error)}: correct the cell or its formula.`
+        code: 'formula-without-result',
+        message: `cell ${address} has a formula whose result was never saved: open the file in Excel and save it, so the results are stored.`
       }
     }
-  if (Array.isArray(cell.richText))
-    return { value: (cell.richText as { text?: string }[]).map((r) => r.text ?? '').join('') }
-  if ('text' in cell) return readCell(cell.text, address) // a hyperlink: its text
-  return { value: JSON.stringify(value) }
+  const value = raw.value
+  switch (raw.type) {
+    case 's': {
+      const text = book.sharedStrings[Number(value)]
+      if (text !== undefined) return { value: text }
+      return {
+        error: {
+          code: 'cell-error',
+          message: `cell ${address} refers to shared string ${value ?? '(none)'}, which the file does not have: save the file again in Excel.`
+        }
+      }
+    }
+    case 'inlineStr':
+      return { value: raw.inline ?? value ?? '' }
+    case 'str':
+      return { value: value ?? '' }
+    case 'b':
+      return { value: value === '1' || value === 'true' }
+    case 'e':
+      return {
+        error: {
+          code: 'cell-error',
+          message: `cell ${address} holds the error ${value ?? '(unknown)'}: correct the cell or its formula.`
+        }
+      }
+    case 'd': // an ISO 8601 date cell (strict Open XML): already text, kept as wall-clock
+      return { value: value ? value.replace(/Z$/, '').replace(/T00:00:00(\.0+)?$/, '') : null }
+    default: {
+      if (value === undefined || value.trim() === '') return EMPTY
+      const number = Number(value)
+      if (!book.dateStyles[raw.style]) return { value: number }
+      const epoch = book.date1904 ? 24107 : 25569 // days from Excel's day 0 to 1970-01-01
+      return { value: wallClock(new Date(Math.round((number - epoch) * 86_400_000))) }
+    }
+  }
 }
 
 /** The Date's UTC fields as ISO text: the date alone when there is no time of day. */
@@ -62,7 +82,6 @@ export function columnLetter(column: number): string {
 }
 
 /** A header cell as a name: text, or a number/date/formula result written as text. */
-export function headerText(value: unknown, address: string): string {
-  const read = readCell(value, address)
-  return 'value' in read && read.value !== null ? String(read.value) : ''
+export function headerText(result: CellResult): string {
+  return 'value' in result && result.value !== null ? String(result.value) : ''
 }

@@ -1,99 +1,51 @@
-import { createReadStream } from 'node:fs'
-import ExcelJS from 'exceljs'
-import { SourceError } from './errors'
-import { checkFile, closeStream } from './file'
 import { checkHeader } from './header'
 import { firstRows } from './rows'
 import type { FileSourceOptions, ReadOptions, RowSource, SourceRow, SourceRowError } from './types'
-import { columnLetter, headerText, readCell } from './xlsx-cells'
+import { columnLetter, headerText, readCell, type CellResult } from './xlsx-cells'
+import { sheetRows, type SheetRow } from './xlsx-reader'
 
 /**
- * One sheet of an XLSX workbook, streamed with exceljs's WorkbookReader: rows are parsed from the
- * sheet's XML as it is unzipped. Shared strings (all of the workbook's text) are held in memory,
- * which the format requires; and when a file stores its sheets before the shared strings (as
- * Excel itself does) exceljs parks each sheet in a temporary file until the strings are read, so
- * the first row then comes after the whole file was unzipped — still without holding it in memory.
+ * One sheet of an XLSX workbook as rows: the header row, cell values (xlsx-cells.ts) and the
+ * error rows; the streaming itself is xlsx-reader.ts. The first non-empty row is the header, and
+ * empty rows hold no data, so they are no rows.
  */
-
-interface SheetReader extends AsyncIterable<ExcelJS.Row> {
-  name?: string
-}
-interface Workbook {
-  model?: { sheets?: { name: string }[] }
-}
-
 export function xlsxSource(file: string, options: FileSourceOptions): RowSource {
   const hasHeader = options.hasHeader ?? true
-
-  /** The chosen sheet's rows, with its name and the workbook's sheets in tab order. */
-  async function* sheetRows(signal?: AbortSignal) {
-    await checkFile(file)
-    const stream = createReadStream(file, { signal })
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
-      sharedStrings: 'cache',
-      styles: 'cache', // number formats tell dates from numbers
-      hyperlinks: 'ignore',
-      worksheets: 'emit',
-      entries: 'ignore'
-    })
-    try {
-      for await (const worksheet of reader as AsyncIterable<SheetReader>) {
-        const sheets = ((reader as Workbook).model?.sheets ?? []).map((s) => s.name)
-        const sheet = chooseSheet(file, sheets, options.sheet)
-        if (worksheet.name !== sheet) continue // left unread: exceljs drains it
-        for await (const row of worksheet) {
-          signal?.throwIfAborted()
-          yield { sheet, sheets, row }
-        }
-        return
-      }
-      chooseSheet(
-        file,
-        ((reader as Workbook).model?.sheets ?? []).map((s) => s.name),
-        options.sheet
-      )
-    } catch (err) {
-      throw explain(err, file)
-    } finally {
-      await closeStream(stream)
-    }
-  }
 
   async function* rows(read: ReadOptions = {}): AsyncGenerator<SourceRow> {
     let header: string[] | undefined
     let count = 0
-    for await (const { sheet, row } of sheetRows(read.signal)) {
+    for await (const row of sheetRows(file, options.sheet, read.signal)) {
       const cells = cellsOf(row)
       if (cells.every(isEmpty)) continue
-      const location = `sheet '${sheet}' row ${row.number}`
       if (!header) {
-        header = readHeader(cells, sheet, row.number)
+        header = readHeader(cells, row)
         if (hasHeader) continue
       }
       count += 1
-      yield toRow(cells, header, hasHeader, count, location, row.number)
+      yield toRow(cells, header, hasHeader, count, row)
     }
   }
 
-  function readHeader(cells: unknown[], sheet: string, number: number): string[] {
+  function readHeader(cells: CellResult[], row: SheetRow): string[] {
     if (!hasHeader) return cells.map((_, i) => columnLetter(i + 1))
     // Formatted but empty cells after the last name are not columns.
-    const named = cells.slice(0, cells.findLastIndex((v) => !isEmpty(v)) + 1)
-    const names = named.map((v, i) => headerText(v, `${columnLetter(i + 1)}${number}`))
+    const named = cells.slice(0, cells.findLastIndex((c) => !isEmpty(c)) + 1)
     return checkHeader(
-      names,
+      named.map(headerText),
       file,
-      `sheet '${sheet}' row ${number}`,
+      `sheet '${row.sheet}' row ${row.number}`,
       (i) => `column ${columnLetter(i + 1)}`
     )
   }
 
   return {
     async describe() {
-      for await (const { sheet, sheets, row } of sheetRows()) {
+      for await (const row of sheetRows(file, options.sheet, undefined)) {
         const cells = cellsOf(row)
         if (cells.every(isEmpty)) continue
-        return { format: 'xlsx', columns: readHeader(cells, sheet, row.number), sheet, sheets }
+        const columns = readHeader(cells, row)
+        return { format: 'xlsx', columns, sheet: row.sheet, sheets: row.sheets }
       }
       return { format: 'xlsx', columns: [] }
     },
@@ -102,60 +54,38 @@ export function xlsxSource(file: string, options: FileSourceOptions): RowSource 
   }
 }
 
-/** Cell values from column A on, holes (absent cells) as undefined. */
-const cellsOf = (row: ExcelJS.Row): unknown[] => Array.from(row.values as unknown[]).slice(1)
+/** Every cell from column A to the row's last, read; absent cells are empty. */
+function cellsOf(row: SheetRow): CellResult[] {
+  return Array.from(row.cells, (raw, i) =>
+    readCell(raw, `${columnLetter(i + 1)}${row.number}`, row.workbook)
+  )
+}
 
-const isEmpty = (value: unknown): boolean => value === null || value === undefined || value === ''
+const isEmpty = (cell: CellResult): boolean =>
+  'value' in cell && (cell.value === null || cell.value === '')
 
 function toRow(
-  cells: unknown[],
+  cells: CellResult[],
   header: string[],
   hasHeader: boolean,
   row: number,
-  location: string,
-  number: number
+  sheetRow: SheetRow
 ): SourceRow {
   const values: Record<string, unknown> = {}
   let error: SourceRowError | undefined
   for (const name of header) values[name] = null
   for (const [index, cell] of cells.entries()) {
-    const address = `${columnLetter(index + 1)}${number}`
-    const read = readCell(cell, address)
     // Without a header every column has a name: its letter, however wide a later row is.
     const name = header[index] ?? (hasHeader ? undefined : columnLetter(index + 1))
-    if ('error' in read) error ??= { ...read.error, column: name ?? columnLetter(index + 1) }
-    else if (name !== undefined) values[name] = read.value
-    else if (read.value !== null && read.value !== '')
+    if ('error' in cell) error ??= { ...cell.error, column: name ?? columnLetter(index + 1) }
+    else if (name !== undefined) values[name] = cell.value
+    else if (!isEmpty(cell))
       error ??= {
         code: 'unnamed-column',
         column: columnLetter(index + 1),
-        message: `cell ${address} has a value but column ${columnLetter(index + 1)} has no header: give the column a name, or clear the cell.`
+        message: `cell ${columnLetter(index + 1)}${sheetRow.number} has a value but column ${columnLetter(index + 1)} has no header: give the column a name, or clear the cell.`
       }
   }
+  const location = `sheet '${sheetRow.sheet}' row ${sheetRow.number}`
   return error ? { row, location, values, error } : { row, location, values }
-}
-
-function chooseSheet(file: string, sheets: string[], wanted: string | undefined): string {
-  if (wanted === undefined) {
-    if (sheets[0] !== undefined) return sheets[0]
-    throw new SourceError('missing-sheet', { source: file }, 'the workbook has no sheets.')
-  }
-  const found =
-    sheets.find((s) => s === wanted) ?? sheets.find((s) => s.toLowerCase() === wanted.toLowerCase())
-  if (found !== undefined) return found
-  throw new SourceError(
-    'missing-sheet',
-    { source: file },
-    `there is no sheet '${wanted}'; the workbook's sheets are ${sheets.map((s) => `'${s}'`).join(', ') || '(none)'}: give one of these names.`
-  )
-}
-
-function explain(err: unknown, file: string): unknown {
-  if (err instanceof SourceError || (err instanceof Error && err.name === 'AbortError')) return err
-  return new SourceError(
-    'unreadable-file',
-    { source: file },
-    `this is not a readable XLSX workbook (${err instanceof Error ? err.message : String(err)}): save it from Excel as "Excel Workbook (*.xlsx)" — an old .xls file must be saved again as .xlsx.`,
-    { cause: err }
-  )
 }

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openFileSource } from '../../../src-main/sources/index'
+import { isDateFormat } from '../../../src-main/sources/xlsx-workbook'
 import { readAll, sourceError, tempFiles } from './temp-files'
 
 const files = tempFiles()
@@ -276,5 +277,23 @@ describe('XLSX', () => {
     const err = await sourceError(readAll(file))
     expect(err.code).toBe('unreadable-file')
     expect(err.message).toContain('this is not a readable XLSX workbook')
+  })
+})
+
+describe('isDateFormat', () => {
+  it.each([
+    ['yyyy-mm-dd', true],
+    ['[$-409]dd/mm/yyyy', true],
+    ['d mmm yy h:mm AM/PM', true],
+    ['hh:mm:ss', true],
+    ['[Red]dd.mm.yyyy;@', true],
+    ['[h]:mm', false], // elapsed time: a duration, not a date
+    ['0.00 "m"', false],
+    ['#,##0\\ "days"', false],
+    ['0.0%', false],
+    ['General', false],
+    ['0.00E+00', false]
+  ])('%s → %s', (code, expected) => {
+    expect(isDateFormat(code)).toBe(expected)
   })
 })

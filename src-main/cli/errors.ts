@@ -6,6 +6,7 @@ import {
   CancelledError,
   UnknownTableError
 } from '../dataverse/errors'
+import { AppError } from '../app/errors'
 import { UnknownEnvironmentError } from '../app/services'
 import { ColumnSelectionError } from '../sync/columns'
 import { ChangeTrackingDisabledError } from '../sync/pull'
@@ -14,6 +15,9 @@ import { CliError, ExitCode, type ExitCodeValue } from './exit-codes'
 /** The exit code scripts get for an error (shared/design/cli.md). */
 export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof CliError) return err.exitCode
+  // The shared services' refusals (bad settings, a name in use, tracking not allowed…).
+  if (err instanceof AppError)
+    return err.code === 'CANCELLED' ? ExitCode.PartialFailure : ExitCode.BadInput
   if (err instanceof AuthenticationError) return ExitCode.AuthFailed
   if (err instanceof DataverseError)
     return err.status === 401 || err.status === 403 ? ExitCode.AuthFailed : ExitCode.Unreachable
@@ -36,6 +40,7 @@ export function describeError(err: unknown, context: { env?: string | undefined 
     return `${err.message} List the tables with: dvsync tables --env ${context.env ?? 'NAME'}`
   if (
     err instanceof CliError ||
+    err instanceof AppError ||
     err instanceof AuthenticationError ||
     err instanceof DataverseError ||
     err instanceof UnreachableError ||

@@ -44,7 +44,9 @@ export interface SheetRow {
 export async function* sheetRows(
   file: string,
   wanted: string | undefined,
-  signal: AbortSignal | undefined
+  signal: AbortSignal | undefined,
+  /** Told the sheet chosen before any row, so an empty sheet still names the workbook's sheets. */
+  onSheet?: (sheet: string, sheets: string[]) => void
 ): AsyncGenerator<SheetRow> {
   await checkFile(file)
   signal?.throwIfAborted()
@@ -65,6 +67,7 @@ export async function* sheetRows(
         { source: file },
         `the sheet '${sheet}' has no cells (a chart sheet, or a part missing from the file): choose a sheet with the data.`
       )
+    onSheet?.(sheet, sheets)
     const reader = new SheetReader()
     for await (const _ of streamXml(await zip.open(part), reader, signal)) {
       for (const row of reader.take()) {

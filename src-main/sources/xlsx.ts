@@ -41,13 +41,15 @@ export function xlsxSource(file: string, options: FileSourceOptions): RowSource 
 
   return {
     async describe() {
-      for await (const row of sheetRows(file, options.sheet, undefined)) {
+      let chosen: { sheet?: string; sheets?: string[] } = {}
+      const found = (sheet: string, sheets: string[]) => (chosen = { sheet, sheets })
+      for await (const row of sheetRows(file, options.sheet, undefined, found)) {
         const cells = cellsOf(row)
         if (cells.every(isEmpty)) continue
-        const columns = readHeader(cells, row)
-        return { format: 'xlsx', columns, sheet: row.sheet, sheets: row.sheets }
+        return { format: 'xlsx', columns: readHeader(cells, row), ...chosen }
       }
-      return { format: 'xlsx', columns: [] }
+      // An empty sheet (often a cover sheet first): no columns, but the sheets to choose from.
+      return { format: 'xlsx', columns: [], ...chosen }
     },
     rows,
     preview: (count, read) => firstRows(rows(read), count)

@@ -112,6 +112,20 @@ describe('XLSX', () => {
     expect((await readAll(file)).map((r) => r.values)).toEqual([{ b: 'from the first tab' }])
   })
 
+  it('an empty first sheet still lists the sheets to choose from', async () => {
+    const file = await workbook('cover.xlsx', (wb) => {
+      wb.addWorksheet('Cover')
+      wb.addWorksheet('Data').addRow(['id'])
+    })
+    expect(await (await openFileSource(file)).describe()).toEqual({
+      format: 'xlsx',
+      columns: [],
+      sheet: 'Cover',
+      sheets: ['Cover', 'Data']
+    })
+    expect(await readAll(file)).toEqual([])
+  })
+
   it('a missing sheet fails the source and names the sheets there are', async () => {
     const file = await workbook('sheets.xlsx', products)
     const err = await sourceError(readAll(file, { sheet: 'Prices' }))

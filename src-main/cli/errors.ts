@@ -19,8 +19,13 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof AppError)
     return err.code === 'CANCELLED' ? ExitCode.PartialFailure : ExitCode.BadInput
   if (err instanceof AuthenticationError) return ExitCode.AuthFailed
-  if (err instanceof DataverseError)
-    return err.status === 401 || err.status === 403 ? ExitCode.AuthFailed : ExitCode.Unreachable
+  if (err instanceof DataverseError) {
+    if (err.status === 401 || err.status === 403) return ExitCode.AuthFailed
+    // A 4xx is Dataverse refusing what it was asked (a column that doesn't exist, a key name in
+    // use): asking again won't help, so it is bad input, not 'unreachable'. 5xx left after the
+    // retries (and 429s, which end as UnreachableError) are 4.
+    return err.status >= 400 && err.status < 500 ? ExitCode.BadInput : ExitCode.Unreachable
+  }
   if (err instanceof UnreachableError || err instanceof ProtocolError) return ExitCode.Unreachable
   if (
     err instanceof UnknownEnvironmentError ||

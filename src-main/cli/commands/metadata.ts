@@ -18,6 +18,16 @@ interface EnvTable {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
+/** An option parser for a number above 0: 'abc' is refused, not read as NaN. */
+const positiveNumber =
+  (flag: string) =>
+  (text: string): number => {
+    const n = Number(text)
+    if (!(n > 0) || !Number.isFinite(n))
+      throw new CliError(`${flag} must be a number above 0 (got '${text}').`)
+    return n
+  }
+
 export function registerMetadata(program: Command, context: CommandContext): void {
   program
     .command('tables')
@@ -109,7 +119,7 @@ export function registerMetadata(program: Command, context: CommandContext): voi
     .requiredOption('--name <schema>', 'key schema name, e.g. cr_sku_key')
     .requiredOption('--columns <a,b>', 'key columns, comma separated')
     .option('--wait', 'wait until the index is Active (or Failed)')
-    .option('--timeout <seconds>', 'how long --wait waits', (v: string) => Number(v), 600)
+    .option('--timeout <seconds>', 'how long --wait waits', positiveNumber('--timeout'), 600)
     .action(
       async (
         flags: EnvTable & { name: string; columns: string; wait?: boolean; timeout: number }
@@ -126,9 +136,11 @@ export function registerMetadata(program: Command, context: CommandContext): voi
           columns
         })
         const deadline = Date.now() + flags.timeout * 1000
+        let polls = 0
         while (flags.wait && key && isKeyBuilding(key) && Date.now() < deadline) {
           context.output.info(`Key ${flags.name}: ${key.status}…`)
-          await sleep(1000)
+          // Small keys are built in seconds, large tables take minutes: ask often, then less.
+          await sleep(Math.min(2000, 250 * 2 ** polls++))
           key = await findKey(metadata, flags.table, flags.name)
         }
         if (key?.status === 'Failed') {

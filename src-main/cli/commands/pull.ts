@@ -109,7 +109,10 @@ export function registerPull(program: Command, context: CommandContext): void {
     )
     .requiredOption('--env <name>', 'environment')
     .requiredOption('--table <logical>', 'table logical name')
-    .option('--run <id>', 'a pull run id (see dvsync runs)', (v: string) => Number(v))
+    .option('--run <id>', 'a pull run id (see dvsync runs)', (v: string) => {
+      if (!/^\d+$/.test(v)) throw new CliError(`--run takes a run id, a whole number (got '${v}').`)
+      return Number(v)
+    })
     .action(async (flags: EnvTable & { run?: number }) => {
       const services = await context.services()
       const environment = services.environment(flags.env)

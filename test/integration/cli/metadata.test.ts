@@ -88,11 +88,20 @@ describe('reading metadata', () => {
   })
 
   it('an unknown environment or table is bad input (exit 2) with a message that says what exists', async () => {
-    const [table, tableJson, env] = await Promise.all([
+    const [table, tableJson, env, column, timeout] = await Promise.all([
       cli.run(words('columns --env sb --table nosuch')),
       cli.run(words('keys --env sb --table nosuch --json')),
-      cli.run(words('tables --env nope'))
+      cli.run(words('tables --env nope')),
+      cli.run(words('key create --env sb --table new_project --name new_K --columns nosuch')),
+      cli.run(
+        words('key create --env sb --table new_project --name new_K --columns a --timeout soon')
+      )
     ])
+    // Dataverse refusing the input (400) is bad input too: asking again would not help.
+    expect(column.code, said(column)).toBe(2)
+    expect(column.stderr).toMatch(/\(400 0x80048d19\): Column 'nosuch' does not exist/)
+    expect(timeout.code, said(timeout)).toBe(2)
+    expect(timeout.stderr).toMatch(/--timeout must be a number above 0 \(got 'soon'\)/)
     expect(table.code, said(table)).toBe(2)
     expect(table.stderr).toBe(
       "dvsync: There is no table 'nosuch' in this environment (Dataverse: Could not find an entity with LogicalName = 'nosuch'.). List the tables with: dvsync tables --env sb\n"

@@ -188,13 +188,16 @@ describe('pull and changes of a table', () => {
 
 describe('what cannot be pulled: exit 2, nothing changed', () => {
   it('an unknown table or column, a table without change tracking, a run that is not a pull of it', async () => {
-    const [table, column, untracked, never, wrongRun] = await Promise.all([
+    const [table, column, untracked, never, wrongRun, notRun] = await Promise.all([
       cli.run(words('pull --env sb --table nosuch --json')),
       cli.run(words('pull --env sb --table contact --columns fullname,nosuchcolumn')),
       cli.run(words('pull --env sb --table dvs_warehouse')),
       cli.run(words('changes --env sb --table contact')),
-      cli.run(words('changes --env sb --table contact --run 1'))
+      cli.run(words('changes --env sb --table contact --run 1')),
+      cli.run(words('changes --env sb --table contact --run latest'))
     ])
+    expect(notRun.code, said(notRun)).toBe(2)
+    expect(notRun.stderr).toMatch(/--run takes a run id, a whole number \(got 'latest'\)/)
     expect(table.code, said(table)).toBe(2)
     expect(jsonOf(table).error.message).toBe(
       "There is no table 'nosuch' in this environment (Dataverse: Could not find an entity with LogicalName = 'nosuch'.). List the tables with: dvsync tables --env sb"

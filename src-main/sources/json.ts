@@ -69,11 +69,11 @@ async function* parse(
       throw fail(err, tokenizerOffset(err) ?? lastToken)
     }
     for (const value of items) {
+      signal?.throwIfAborted()
       row += 1
       yield toRow(value, row)
     }
     items.length = 0
-    signal?.throwIfAborted()
   }
   if (!started)
     throw new SourceError(

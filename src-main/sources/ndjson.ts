@@ -53,6 +53,7 @@ async function* parse(
     if (head) yield head
     let start = first + 1
     for (let end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
+      signal?.throwIfAborted()
       const parsed = next(text.slice(start, end))
       start = end + 1
       if (parsed) yield parsed

@@ -109,7 +109,7 @@ describe('leaving early and cancelling', () => {
         }
       })().catch((e: unknown) => e)
       expect(err).toMatchObject({ name: 'AbortError' })
-      expect(seen).toBeLessThan(100 + 5_000) // at most what was already parsed from one chunk
+      expect(seen).toBe(100) // the next row already rejects
       await new Promise((resolve) => setImmediate(resolve))
       expect(isOpen(file)).toBe(false)
     }

@@ -1,5 +1,3 @@
-import { basename } from 'node:path'
-
 /**
  * A problem that stops the whole source: after it, where rows begin or what the columns mean is no
  * longer certain, so reading on would guess (README.md, "Errors"). The message is complete on its
@@ -37,12 +35,4 @@ export class SourceError extends Error {
   ) {
     super(`${place.source}${place.location ? ` ${place.location}` : ''}: ${detail}`, options)
   }
-}
-
-/** How files are named in messages: the base name is what the user picked and recognises. */
-export const displayName = (file: string): string => basename(file)
-
-/** Throws the signal's reason (an AbortError by default) when it has been aborted. */
-export function checkAborted(signal: AbortSignal | undefined): void {
-  signal?.throwIfAborted()
 }

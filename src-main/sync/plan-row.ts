@@ -51,7 +51,8 @@ export function planRow(
     duplicateKey: null,
     matchedId: null
   })
-  if (source.error) return fail(`Row ${source.row} (${source.location}): ${source.error.message}`)
+  // The source's message already says where (line, item, cell).
+  if (source.error) return fail(`Row ${source.row}: ${source.error.message}`)
 
   const errors: string[] = []
   const values = new Map<ResolvedColumn, unknown>()

@@ -1,6 +1,7 @@
 import { fmt, printTable, type Measurement } from './harness'
 import { initialPull, nightly } from './pull-scenarios'
 import { plan100k, pushNew } from './push-scenarios'
+import { sourceScenarios } from './sources-scenarios'
 
 // `npm run bench` — speed and memory targets, measured side by side in one run and printed as
 // ratios (never asserted in timed tests). `npm run bench -- --quick` skips the 1,000,000-row run.
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   rows.push(...(await nightly()))
   rows.push(...(await pushNew()))
   rows.push(...(await plan100k()))
+  rows.push(...(await sourceScenarios()))
   printTable(rows)
 }
 

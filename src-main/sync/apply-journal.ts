@@ -27,7 +27,18 @@ const PAST: Record<string, keyof ApplyCounts> = {
  * after it as done/failed/conflict) and one run item per record with its before and after
  * values, for the report and for undo.
  */
-export function applyJournal(store: Store, planId: number, runId: number) {
+export interface ApplyJournal {
+  counts(): ApplyCounts
+  remember(item: StoredPlanItem, before: MirrorRow | undefined): void
+  /** Items settled without a request: already applied, conflicts, exclusions. */
+  settle(items: StoredPlanItem[], outcome: ItemOutcome, code: string | null, message: string | null, before?: MirrorRow): void
+  /** Before a request: these items may be applied from now on. */
+  sending(items: StoredPlanItem[]): void
+  /** After a request: each item's outcome with Dataverse's code and message. */
+  record(items: StoredPlanItem[], outcomes: WriteOutcome[]): void
+}
+
+export function applyJournal(store: Store, planId: number, runId: number): ApplyJournal {
   const counts: ApplyCounts = {
     created: 0,
     updated: 0,

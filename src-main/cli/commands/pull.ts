@@ -1,3 +1,5 @@
+import { accessSync, constants, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { columnChanges } from '../../app/pull-changes'
 import { exportFormatOf, exportPullChanges } from '../../sync/export-changes'
@@ -12,6 +14,27 @@ interface PullFlags {
   export?: string
   full?: boolean
   pageSize?: number
+}
+
+/**
+ * The export file is checked before anything is pulled: once the mirror has moved on, a later
+ * pull no longer returns these changes, so an export that can't be written must stop the pull.
+ */
+function checkExportTarget(file: string): void {
+  try {
+    exportFormatOf(file)
+  } catch (err) {
+    throw new CliError((err as Error).message)
+  }
+  const folder = dirname(resolve(file))
+  try {
+    if (!statSync(folder).isDirectory()) throw new Error('not a folder')
+    accessSync(folder, constants.W_OK)
+  } catch {
+    throw new CliError(
+      `--export ${file}: the folder ${folder} does not exist or can't be written; nothing was pulled.`
+    )
+  }
 }
 
 export function registerPull(program: Command, context: CommandContext): void {
@@ -32,13 +55,7 @@ export function registerPull(program: Command, context: CommandContext): void {
       return n
     })
     .action(async (flags: PullFlags) => {
-      if (flags.export) {
-        try {
-          exportFormatOf(flags.export)
-        } catch (err) {
-          throw new CliError((err as Error).message)
-        }
-      }
+      if (flags.export) checkExportTarget(flags.export)
       const services = await context.services()
       const environment = services.environment(flags.env)
       const controller = new AbortController()
@@ -71,7 +88,15 @@ export function registerPull(program: Command, context: CommandContext): void {
           }
         })
         const exported = flags.export
-          ? await exportPullChanges(services.store, result.runId, flags.export)
+          ? await exportPullChanges(services.store, result.runId, flags.export).catch(
+              (err: unknown) => {
+                // The mirror has moved on: say where the changes are, or they'd look lost.
+                throw new CliError(
+                  `The pull finished (run ${result.runId}) but its changes could not be written to ${flags.export}: ${(err as Error).message}. They are kept: dvsync changes --env ${flags.env} --table ${result.table} --run ${result.runId} --json`,
+                  1
+                )
+              }
+            )
           : undefined
         const json = {
           runId: result.runId,

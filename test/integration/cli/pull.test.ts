@@ -44,6 +44,10 @@ describe('pull and changes of a table', () => {
   let initialRun: number
 
   it('first pull: everything, progress on stderr, one JSON document on stdout, CSV export', async () => {
+    // A value a spreadsheet would run as a formula (OWASP CSV injection).
+    await harness.api('PATCH', `products(productnumber='${pn(3)}')`, {
+      body: { name: '=SUM(A1:A9)' }
+    })
     const file = join(cli.dataDir, 'initial.csv')
     const run = await cli.run(
       words(`pull --env sb --table Product --page-size 15 --export ${file} --json`)
@@ -76,6 +80,7 @@ describe('pull and changes of a table', () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff) // Excel opens UTF-8 with the BOM
     const rows = parse(csv, { columns: true, bom: true }) as Record<string, string>[]
     expect(rows).toHaveLength(40)
+    expect(rows.find((r) => r['key'] === pn(3))?.['name']).toBe("'=SUM(A1:A9)")
     expect(rows[0]).toMatchObject({
       change: 'created',
       key: pn(1),
@@ -188,13 +193,14 @@ describe('pull and changes of a table', () => {
 
 describe('what cannot be pulled: exit 2, nothing changed', () => {
   it('an unknown table or column, a table without change tracking, a run that is not a pull of it', async () => {
-    const [table, column, untracked, never, wrongRun, notRun] = await Promise.all([
+    const [table, column, untracked, never, wrongRun, notRun, noFolder] = await Promise.all([
       cli.run(words('pull --env sb --table nosuch --json')),
       cli.run(words('pull --env sb --table contact --columns fullname,nosuchcolumn')),
       cli.run(words('pull --env sb --table dvs_warehouse')),
       cli.run(words('changes --env sb --table contact')),
       cli.run(words('changes --env sb --table contact --run 1')),
-      cli.run(words('changes --env sb --table contact --run latest'))
+      cli.run(words('changes --env sb --table contact --run latest')),
+      cli.run(words('pull --env sb --table contact --export /nonexistent-dvsync/x.csv'))
     ])
     expect(notRun.code, said(notRun)).toBe(2)
     expect(notRun.stderr).toMatch(/--run takes a run id, a whole number \(got 'latest'\)/)
@@ -214,6 +220,12 @@ describe('what cannot be pulled: exit 2, nothing changed', () => {
     )
     expect(wrongRun.code, said(wrongRun)).toBe(2)
     expect(wrongRun.stderr).toMatch(/Run 1 is not a pull of contact in sb\./)
-    for (const run of [table, column, untracked]) expect(run.stderr).not.toMatch(/ rows read /)
+    // Checked before pulling: once the mirror moves on, these changes would not come again.
+    expect(noFolder.code, said(noFolder)).toBe(2)
+    expect(noFolder.stderr).toMatch(
+      /--export \/nonexistent-dvsync\/x\.csv: the folder \/nonexistent-dvsync does not exist or can't be written; nothing was pulled\./
+    )
+    for (const run of [table, column, untracked, noFolder])
+      expect(run.stderr).not.toMatch(/ rows read /)
   })
 })

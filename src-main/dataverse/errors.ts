@@ -34,16 +34,25 @@ export class InvalidDeltaTokenError extends Error {
 }
 
 /**
- * The environment has no table by that name (Dataverse answered 404 for its definition), or the
- * name can't be a table's logical name and nothing was sent.
+ * The environment has no table by that name: Dataverse answered 404 for its definition (its code
+ * and message are kept), or the name can't be a table's logical name and nothing was sent. A
+ * DataverseError with status 404 either way, so callers that only know that type see 'not found'.
  */
-export class UnknownTableError extends Error {
+export class UnknownTableError extends DataverseError {
   override name = 'UnknownTableError'
   constructor(
     readonly table: string,
-    message: string
+    message: string,
+    refusal?: DataverseError
   ) {
-    super(message)
+    super(
+      404,
+      refusal?.code ?? '',
+      refusal?.serviceMessage ?? message,
+      refusal?.method ?? 'GET',
+      refusal?.resource ?? 'EntityDefinitions'
+    )
+    this.message = message
   }
 }
 

@@ -119,7 +119,8 @@ const unknownTable =
     )
       throw new UnknownTableError(
         name,
-        `There is no table '${name}' in this environment (Dataverse: ${err.serviceMessage}).`
+        `There is no table '${name}' in this environment (Dataverse: ${err.serviceMessage}).`,
+        err
       )
     throw err
   }

@@ -145,6 +145,8 @@ describe('tables and columns (reference §8.6)', () => {
     ]) {
       const error = await rejection(call())
       expect(error).toBeInstanceOf(UnknownTableError)
+      // Still a DataverseError 404 with the service's code, for callers that only know that.
+      expect(error).toMatchObject({ status: 404, code: '0x80040217', table: 'nosuchtable' })
       expect(error.message).toBe(
         "There is no table 'nosuchtable' in this environment (Dataverse: Could not find an entity with LogicalName = 'nosuchtable'.)."
       )

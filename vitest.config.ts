@@ -20,6 +20,18 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000
         }
+      },
+      {
+        // The real UI in Debian's Chromium through the web bridge; needs `npm run build` first
+        // (npm test builds before it runs vitest). One browser at a time on two cores.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false
+        }
       }
     ]
   }

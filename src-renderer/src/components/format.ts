@@ -2,6 +2,8 @@
 const numberFormat = new Intl.NumberFormat()
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
 
+const shortFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' })
+
 export const count = (n: number): string => numberFormat.format(n)
 
 export const plural = (n: number, word: string, many = `${word}s`): string =>
@@ -25,4 +27,10 @@ export function value(v: string | number | boolean | null): string {
   if (v === null || v === '') return '—'
   if (typeof v === 'boolean') return v ? 'Yes' : 'No'
   return String(v)
+}
+
+export function shortDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : shortFormat.format(date)
 }

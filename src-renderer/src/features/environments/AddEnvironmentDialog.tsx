@@ -151,6 +151,7 @@ export function AddEnvironmentDialog({
               </Field>
               <Field label="Sign-in" required>
                 <Dropdown
+                  inlinePopup
                   value={info.label}
                   selectedOptions={[kind]}
                   onOptionSelect={(_, d) => d.optionValue && setKind(d.optionValue as AuthKind)}

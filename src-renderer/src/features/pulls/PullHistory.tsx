@@ -1,7 +1,7 @@
 import { Subtitle2 } from '@fluentui/react-components'
 import type { PullRunView } from '../../../../src-shared/schemas/pulls'
 import { EmptyState } from '../../components/EmptyState'
-import { count, dateTime } from '../../components/format'
+import { count, shortDateTime } from '../../components/format'
 import { RunStateBadge } from '../../components/StatusBadges'
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid'
 
@@ -10,10 +10,15 @@ const columns: GridColumn<PullRunView>[] = [
     id: 'started',
     header: 'Started',
     width: 'minmax(9rem, 2fr)',
-    render: (p) => dateTime(p.startedAt)
+    render: (p) => shortDateTime(p.startedAt)
   },
-  { id: 'mode', header: 'Mode', width: '4.5rem', render: (p) => p.mode ?? '—' },
-  { id: 'state', header: 'State', width: '7rem', render: (p) => <RunStateBadge state={p.state} /> },
+  { id: 'mode', header: 'Mode', width: '4rem', render: (p) => p.mode ?? '—' },
+  {
+    id: 'state',
+    header: 'State',
+    width: '6.5rem',
+    render: (p) => <RunStateBadge state={p.state} />
+  },
   {
     id: 'changes',
     header: 'Changes',

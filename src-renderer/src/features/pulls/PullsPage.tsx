@@ -27,7 +27,7 @@ const useStyles = makeStyles({
   },
   layout: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(18rem, 1fr) 3fr',
+    gridTemplateColumns: 'minmax(24rem, 1fr) 2.5fr',
     gap: tokens.spacingHorizontalL,
     flexGrow: 1,
     minHeight: '30rem'

@@ -39,7 +39,9 @@ export function ColumnsGrid({
       render: (c) => (
         <span className={styles.name}>
           <span>{c.displayName}</span>
-          <Caption1 className={styles.muted}>{c.logicalName}</Caption1>
+          {c.displayName !== c.logicalName && (
+            <Caption1 className={styles.muted}>{c.logicalName}</Caption1>
+          )}
         </span>
       )
     },
@@ -47,13 +49,29 @@ export function ColumnsGrid({
     {
       id: 'flags',
       header: 'Role',
-      width: 'minmax(7rem, 1fr)',
+      width: 'minmax(10rem, 1.5fr)',
       render: (c) => (
         <span className={styles.tags}>
-          {c.isPrimaryId && <Badge appearance="outline">Primary id</Badge>}
-          {c.isPrimaryName && <Badge appearance="outline">Primary name</Badge>}
-          {inKey.has(c.logicalName) && <Badge appearance="outline">Key</Badge>}
-          {c.requiredLevel !== 'None' && <Badge appearance="outline">Required</Badge>}
+          {c.isPrimaryId && (
+            <Badge appearance="outline" size="small">
+              Primary id
+            </Badge>
+          )}
+          {c.isPrimaryName && (
+            <Badge appearance="outline" size="small">
+              Primary name
+            </Badge>
+          )}
+          {inKey.has(c.logicalName) && (
+            <Badge appearance="outline" size="small">
+              Key
+            </Badge>
+          )}
+          {c.requiredLevel !== 'None' && (
+            <Badge appearance="outline" size="small">
+              Required
+            </Badge>
+          )}
         </span>
       )
     },

@@ -95,6 +95,7 @@ export function CreateKeyDialog({
               >
                 <Combobox
                   multiselect
+                  inlinePopup
                   placeholder="Choose columns"
                   selectedOptions={columns}
                   value={columns.join(', ')}
@@ -102,7 +103,9 @@ export function CreateKeyDialog({
                 >
                   {candidates.map((c) => (
                     <Option key={c.logicalName} value={c.logicalName} text={c.logicalName}>
-                      {`${c.displayName} (${c.logicalName})`}
+                      {c.displayName === c.logicalName
+                        ? c.logicalName
+                        : `${c.displayName} (${c.logicalName})`}
                     </Option>
                   ))}
                 </Combobox>

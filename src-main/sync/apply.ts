@@ -10,6 +10,7 @@ import { reconcile } from './apply-reconcile'
 import { sendChunk, type SendKind, type Sendable } from './apply-send'
 import { applyJournal, type ApplyCounts } from './apply-journal'
 import { PullEngine } from './pull'
+import { runAccountOf } from './run-account'
 
 export interface ApplyRequest {
   environment: EnvironmentConfig
@@ -91,8 +92,9 @@ export class ApplyEngine {
       environmentId: request.environment.id,
       environmentName: request.environment.name,
       tableName: plan.table,
-      profileName: null,
-      account: request.account ?? null,
+      // The profile the plan was made with: an apply is that profile's push too.
+      profileName: planRunOf(store, plan.planId)?.profileName ?? null,
+      account: request.account ?? runAccountOf(request.environment),
       details: { planId: plan.planId, strategy, force: request.force ?? false }
     })
     store.plans.setStatus(plan.planId, 'applying')
@@ -197,7 +199,8 @@ export class ApplyEngine {
     failure ??= thrown?.status === 'rejected' ? thrown.reason : undefined
     const counts = journal.counts()
     const figures = client.metrics.since(figuresBefore)
-    store.runs.progress(runId, { ...counts }, figures)
+    // Unchanged records are the plan's: the apply sends nothing for them, its report counts them.
+    store.runs.progress(runId, { ...counts, unchanged: plan.counts.unchanged ?? 0 }, figures)
     if (failure !== undefined) {
       store.runs.finish(
         runId,
@@ -225,6 +228,11 @@ export class ApplyEngine {
       durationMs: Math.round(performance.now() - started)
     }
   }
+}
+
+function planRunOf(store: Store, planId: number) {
+  const runId = store.plans.runIdOf(planId)
+  return runId === null ? undefined : store.runs.get(runId)
 }
 
 /** Which request kind an item goes out with, by what the table supports and what the item needs. */

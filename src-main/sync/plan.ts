@@ -10,6 +10,7 @@ import { autoMap, resolveMapping } from './mapping'
 import { planMissing } from './plan-missing'
 import { planRow, type PlanMirrors } from './plan-row'
 import { PullEngine } from './pull'
+import { runAccountOf } from './run-account'
 
 export interface PlanRequest {
   environment: EnvironmentConfig
@@ -46,6 +47,8 @@ export class PlanEngine {
   async run(request: PlanRequest): Promise<PlanResult> {
     const { store, client } = this.deps
     const started = performance.now()
+    // The plan's own figures, not the client's since it was made (a CLI session or the app).
+    const figuresBefore = client.metrics.snapshot()
     const table = await client.metadata.getTable(request.settings.table)
     const description = await request.source.describe()
     const settings: PushSettings = {
@@ -78,7 +81,7 @@ export class PlanEngine {
       environmentName: request.environment.name,
       tableName: table.logicalName,
       profileName: request.profileName ?? null,
-      account: request.account ?? null,
+      account: request.account ?? runAccountOf(request.environment),
       details: { settings, source: description }
     })
     const bulk =
@@ -111,7 +114,7 @@ export class PlanEngine {
       }
       const counts = this.count(planId)
       store.plans.setCounts(planId, counts)
-      store.runs.progress(runId, counts, client.metrics.snapshot())
+      store.runs.progress(runId, counts, client.metrics.since(figuresBefore))
       store.runs.finish(runId, 'completed', null, { settings, source: description, planId })
       const mapped = new Set(mapping.columns.flatMap((c) => c.lookup?.sourceColumns ?? [c.source]))
       return {

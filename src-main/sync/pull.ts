@@ -10,6 +10,7 @@ import type { Store } from '../store/open'
 import type { MirrorRecord } from '../store/repositories/mirrors'
 import { keyColumnsOf, sameColumns, selectColumns } from './columns'
 import { isProcessAlive } from './process-alive'
+import { runAccountOf } from './run-account'
 import { applyChanges, reconcileDeletes, type PageContext, type PullCounts } from './pull-page'
 
 export interface PullRequest {
@@ -109,7 +110,7 @@ export class PullEngine {
       environmentName: request.environment.name,
       tableName: mirror.tableName,
       profileName: request.profileName ?? null,
-      account: request.account ?? null,
+      account: request.account ?? runAccountOf(request.environment),
       details: { columns }
     })
     const counts: PullCounts = { created: 0, updated: 0, deleted: 0, unchanged: 0 }

@@ -4,7 +4,12 @@ import { fmt, runChild, startSandboxProcess, tempDir, type Measurement } from '.
 
 const MAP = 'Code=productnumber,Name=name,Price=price'
 
-function csv(file: string, count: number, code: (i: number) => string, name: (i: number) => string): string {
+function csv(
+  file: string,
+  count: number,
+  code: (i: number) => string,
+  name: (i: number) => string
+): string {
   const lines = ['Code,Name,Price']
   for (let i = 0; i < count; i++) lines.push(`${code(i)},${name(i)},${(i % 997) + 0.5}`)
   writeFileSync(file, `${lines.join('\n')}\n`)
@@ -17,28 +22,71 @@ function csv(file: string, count: number, code: (i: number) => string, name: (i:
  * (write requests / parallelism × latency).
  */
 export async function pushNew(): Promise<Measurement[]> {
-  const sandbox = await startSandboxProcess(['--seed', 'empty', '--latency-ms', '50', '--dop-hint', '4'])
+  const sandbox = await startSandboxProcess([
+    '--seed',
+    'empty',
+    '--latency-ms',
+    '50',
+    '--dop-hint',
+    '4'
+  ])
   try {
     const dir = tempDir()
-    const file = csv(join(dir, 'new.csv'), 10_000, (i) => `NEW-${i}`, (i) => `New product ${i}`)
-    const ours = await runChild<{ applyMs: number; created: number; writeRequests: number }>('plan-apply.mts', {
-      SANDBOX_URL: sandbox.url,
-      DATA_DIR: dir,
-      FILE: file,
-      MAP,
-      STEP: 'plan-apply',
-      BATCH: '100'
-    })
+    const file = csv(
+      join(dir, 'new.csv'),
+      10_000,
+      (i) => `NEW-${i}`,
+      (i) => `New product ${i}`
+    )
+    const ours = await runChild<{ applyMs: number; created: number; writeRequests: number }>(
+      'plan-apply.mts',
+      {
+        SANDBOX_URL: sandbox.url,
+        DATA_DIR: dir,
+        FILE: file,
+        MAP,
+        STEP: 'plan-apply',
+        BATCH: '100'
+      }
+    )
     const sample = 100
-    const naive = await runChild<{ ms: number }>('naive-patch.mts', { SANDBOX_URL: sandbox.url, COUNT: String(sample), PREFIX: 'NAIVE-' })
+    const naive = await runChild<{ ms: number }>('naive-patch.mts', {
+      SANDBOX_URL: sandbox.url,
+      COUNT: String(sample),
+      PREFIX: 'NAIVE-'
+    })
     const naiveFull = (naive.ms / sample) * 10_000
     const ideal = (ours.writeRequests / 4) * 50
     const label = 'push 10,000 new products, 50 ms, dop 4'
     return [
-      { scenario: label, measure: 'one PATCH per record (100 timed, scaled)', value: `${fmt(naiveFull / 1000, 1)} s`, target: '', ok: null },
-      { scenario: label, measure: 'our apply', value: `${fmt(ours.applyMs / 1000)} s, ${ours.writeRequests} requests, ${ours.created} created`, target: '', ok: null },
-      { scenario: label, measure: 'speed-up over one PATCH per record', value: `${fmt(naiveFull / ours.applyMs, 0)}x`, target: '≥ 50x', ok: naiveFull / ours.applyMs >= 50 },
-      { scenario: label, measure: 'ideal time / our time', value: fmt(ideal / ours.applyMs), target: '≥ 0.7', ok: ideal / ours.applyMs >= 0.7 }
+      {
+        scenario: label,
+        measure: 'one PATCH per record (100 timed, scaled)',
+        value: `${fmt(naiveFull / 1000, 1)} s`,
+        target: '',
+        ok: null
+      },
+      {
+        scenario: label,
+        measure: 'our apply',
+        value: `${fmt(ours.applyMs / 1000)} s, ${ours.writeRequests} requests, ${ours.created} created`,
+        target: '',
+        ok: null
+      },
+      {
+        scenario: label,
+        measure: 'speed-up over one PATCH per record',
+        value: `${fmt(naiveFull / ours.applyMs, 0)}x`,
+        target: '≥ 50x',
+        ok: naiveFull / ours.applyMs >= 50
+      },
+      {
+        scenario: label,
+        measure: 'ideal time / our time',
+        value: fmt(ideal / ours.applyMs),
+        target: '≥ 0.7',
+        ok: ideal / ours.applyMs >= 0.7
+      }
     ]
   } finally {
     await sandbox.stop()
@@ -54,10 +102,20 @@ export async function plan100k(): Promise<Measurement[]> {
     const file = join(dir, 'catalogue.csv')
     await runChild('catalogue-csv.mts', { DATA_DIR: dir, FILE: file })
     const parse = await runChild<{ ms: number; rows: number }>('parse-only.mts', { FILE: file })
-    const plan = await runChild<{ planMs: number; maxRssMB: number; counts: Record<string, number> }>('plan-apply.mts', { SANDBOX_URL: sandbox.url, DATA_DIR: dir, FILE: file, MAP, STEP: 'plan' })
+    const plan = await runChild<{
+      planMs: number
+      maxRssMB: number
+      counts: Record<string, number>
+    }>('plan-apply.mts', { SANDBOX_URL: sandbox.url, DATA_DIR: dir, FILE: file, MAP, STEP: 'plan' })
     const label = 'plan 100,000 rows vs 100,000-row mirror'
     return [
-      { scenario: label, measure: 'parse the file only', value: `${fmt(parse.ms / 1000)} s`, target: '', ok: null },
+      {
+        scenario: label,
+        measure: 'parse the file only',
+        value: `${fmt(parse.ms / 1000)} s`,
+        target: '',
+        ok: null
+      },
       {
         scenario: label,
         measure: 'plan (delta pull, match, diff, store)',
@@ -65,8 +123,20 @@ export async function plan100k(): Promise<Measurement[]> {
         target: '',
         ok: null
       },
-      { scenario: label, measure: 'plan time / parse time', value: fmt(plan.planMs / parse.ms), target: '≤ 2', ok: plan.planMs / parse.ms <= 2 },
-      { scenario: label, measure: 'peak RSS of the planner', value: `${fmt(plan.maxRssMB, 0)} MB`, target: '< 400 MB', ok: plan.maxRssMB < 400 }
+      {
+        scenario: label,
+        measure: 'plan time / parse time',
+        value: fmt(plan.planMs / parse.ms),
+        target: '≤ 2',
+        ok: plan.planMs / parse.ms <= 2
+      },
+      {
+        scenario: label,
+        measure: 'peak RSS of the planner',
+        value: `${fmt(plan.maxRssMB, 0)} MB`,
+        target: '< 400 MB',
+        ok: plan.maxRssMB < 400
+      }
     ]
   } finally {
     await sandbox.stop()

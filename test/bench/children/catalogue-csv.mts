@@ -12,7 +12,11 @@ const rows: string[][] = []
 let i = 0
 for (const row of store.mirrors.rows(mirror).iterate()) {
   const data = JSON.parse(row.data) as { productnumber: string; name: string; price: number }
-  rows.push([data.productnumber, i % 10 === 0 ? `${data.name} (renamed)` : data.name, String(i % 20 === 0 ? data.price + 1 : data.price)])
+  rows.push([
+    data.productnumber,
+    i % 10 === 0 ? `${data.name} (renamed)` : data.name,
+    String(i % 20 === 0 ? data.price + 1 : data.price)
+  ])
   i += 1
 }
 writeFileSync(FILE!, stringify([['Code', 'Name', 'Price'], ...rows]))

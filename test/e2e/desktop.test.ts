@@ -191,11 +191,9 @@ describe('the desktop app', () => {
     await expect(page.getByTestId('filter-updated').getAttribute('aria-pressed')).resolves.toBe(
       'true'
     )
-    await page.waitForFunction(
-      () =>
-        document.querySelectorAll('[data-testid="changes-grid"] [role="row"][data-row-key]')
-          .length === 1
-    )
+    await expect
+      .poll(() => grid.locator('[role="row"][data-row-key]').count(), { timeout: 10_000 })
+      .toBe(1)
     await grid.locator('[role="row"][data-row-key]').first().click()
     const detail = page.getByTestId('change-detail')
     await detail.getByRole('heading', { name: /Updated: .*warehouse/ }).waitFor()
@@ -213,11 +211,9 @@ describe('the desktop app', () => {
 
     await page.getByTestId('filter-updated').click()
     await page.getByTestId('filter-deleted').click()
-    await page.waitForFunction(
-      () =>
-        document.querySelectorAll('[data-testid="changes-grid"] [role="row"][data-row-key]')
-          .length === 1
-    )
+    await expect
+      .poll(() => grid.locator('[role="row"][data-row-key]').count(), { timeout: 10_000 })
+      .toBe(1)
     await grid.locator('[role="row"][data-row-key]').first().click()
     await detail
       .locator('[data-action="deleted"]')

@@ -24,7 +24,7 @@ export async function seriousViolations(page: Page, name: string): Promise<AxeVi
   const result = await page.evaluate(async () => {
     const axe = (
       globalThis as unknown as {
-        axe: { run(context: unknown, options: unknown): Promise<unknown> }
+        axe: { run(options: unknown): Promise<unknown> }
       }
     ).axe
     return axe.run({

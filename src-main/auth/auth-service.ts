@@ -5,7 +5,7 @@ import { CacheKeyProvider } from './cache-key'
 import { loadCertificate } from './certificate'
 import { AuthFolder } from './data-folder'
 import { planFor, type SignInPlan } from './environment-plan'
-import { AuthFailedError } from './errors'
+import { AuthFailedError, KeychainUnavailableError } from './errors'
 import { commandTokenSource, envTokenSource } from './external-token-sources'
 import { signInInteractively, type OpenBrowser } from './interactive-sign-in'
 import { KeytarSecretStore } from './keytar-secret-store'
@@ -176,7 +176,12 @@ export class AuthService {
         `auth: could not sign '${env.name}' out while removing it: ${(err as Error).message}`
       )
     )
-    await this.secrets.delete(await this.secretAccount(env.id))
+    try {
+      await this.secrets.delete(await this.secretAccount(env.id))
+    } catch (err) {
+      // Without a keychain nothing secret can have been stored, so there is nothing to forget.
+      if (!(err instanceof KeychainUnavailableError)) throw err
+    }
   }
 
   /** Throws KeychainUnavailableError (with what to do) when nothing secret can be stored. */

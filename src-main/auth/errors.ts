@@ -22,8 +22,10 @@ export type AuthErrorCode =
   | 'credential-rejected'
   | 'token-command'
   | 'env-token'
-  /** The identity provider could not be reached or answered something unexpected. */
+  /** The identity provider answered something unexpected or refused for another reason. */
   | 'identity-provider'
+  /** The identity provider (or the sandbox's sign-in settings) could not be reached at all. */
+  | 'unreachable'
 
 export class AuthFailedError extends AuthenticationError {
   override name = 'AuthFailedError'

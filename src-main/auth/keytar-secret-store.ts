@@ -22,7 +22,9 @@ export interface KeytarSecretStoreOptions {
  */
 async function loadKeytar(): Promise<KeytarModule> {
   const loaded = (await import('keytar')) as KeytarModule & { default?: KeytarModule }
-  return typeof loaded.getPassword === 'function' ? loaded : (loaded.default ?? loaded)
+  // keytar is CommonJS: Node's ESM interop detects only some of its exports by name (getPassword
+  // but not setPassword), so the module object itself is the default export.
+  return typeof loaded.default?.setPassword === 'function' ? loaded.default : loaded
 }
 
 /**

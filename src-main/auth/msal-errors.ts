@@ -95,7 +95,7 @@ export function fromMsalError(err: unknown, ctx: MsalErrorContext): Error {
 
 const unreachable = (ctx: MsalErrorContext, why: string): AuthFailedError =>
   new AuthFailedError(
-    'identity-provider',
+    'unreachable',
     `Could not reach the identity provider ${new URL(ctx.authority).origin} to sign in to environment '${ctx.envName}' (${why}). Check the network connection or proxy, and --authority.`
   )
 

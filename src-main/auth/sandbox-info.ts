@@ -44,7 +44,7 @@ export async function fetchSandboxInfo(
     body = await response.json()
   } catch (err) {
     throw new AuthFailedError(
-      'identity-provider',
+      'unreachable',
       `Could not read the sandbox's sign-in settings from ${base}/_sandbox/info (${(err as Error).message}). Is the sandbox running (\`dvsync sandbox\`, or the app's built-in sandbox) on that port?`
     )
   }

@@ -7,6 +7,7 @@ import {
   UnknownTableError
 } from '../dataverse/errors'
 import { AppError } from '../app/errors'
+import { AuthFailedError } from '../auth/index'
 import { UnknownEnvironmentError } from '../app/services'
 import { ColumnSelectionError } from '../sync/columns'
 import { ChangeTrackingDisabledError } from '../sync/pull'
@@ -18,6 +19,8 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
   // The shared services' refusals (bad settings, a name in use, tracking not allowed…).
   if (err instanceof AppError)
     return err.code === 'CANCELLED' ? ExitCode.PartialFailure : ExitCode.BadInput
+  // An identity provider that can't be reached is an outage, not a refused sign-in.
+  if (err instanceof AuthFailedError && err.code === 'unreachable') return ExitCode.Unreachable
   if (err instanceof AuthenticationError) return ExitCode.AuthFailed
   if (err instanceof DataverseError) {
     if (err.status === 401 || err.status === 403) return ExitCode.AuthFailed

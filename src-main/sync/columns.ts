@@ -28,7 +28,7 @@ export function selectColumns(table: TableDetails, requested?: readonly string[]
           .filter((n) => n.includes(name.toLowerCase().slice(0, 4)))
           .slice(0, 5)
         throw new ColumnSelectionError(
-          `Table '${table.logicalName}' has no column '${name}'.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} List them with: dvsync columns --table ${table.logicalName}`
+          `Table '${table.logicalName}' has no column '${name}'.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} List them with: dvsync columns --env ENV --table ${table.logicalName}`
         )
       }
       if (NOT_MIRRORED.has(column.type) || !column.validForRead) {

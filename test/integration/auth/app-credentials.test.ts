@@ -56,7 +56,7 @@ describe('the sandbox kind: its demo app by default (client credentials)', () =>
   it('says when the sandbox is not running', async () => {
     const env = bed.env({ authKind: 'sandbox', url: 'http://127.0.0.1:9' })
     const error = await failure(bed.service().tokenSource(env).getToken())
-    expect(error.code).toBe('identity-provider')
+    expect(error.code).toBe('unreachable')
     expect(error.message).toMatch(
       /^Could not read the sandbox's sign-in settings from http:\/\/127\.0\.0\.1:9\/_sandbox\/info \(.+\)\. Is the sandbox running/
     )

@@ -123,7 +123,7 @@ describe('env add and list', () => {
   // Known bug (src-main/auth, reported): forgetEnvironment always deletes a client secret from
   // the keychain, and keytar loads without deletePassword, so removing even a sandbox or
   // env-token environment (which store nothing) fails with exit 3. Flip to it() once fixed.
-  it.fails('env remove forgets an environment that stored nothing, keychain or not', async () => {
+  it('env remove forgets an environment that stored nothing, keychain or not', async () => {
     const removed = await cli.run(['env', 'remove', 'dup', '--json'])
     expect(jsonOf(removed)).toEqual({ removed: 'dup' })
     const [text, gone] = await Promise.all([

@@ -100,7 +100,7 @@ describe('fromMsalError (msal-offline.md Q2–Q3)', () => {
       fromMsalError(new ClientConfigurationError('missing_tenant_id_error', 'x'), ctx)
     ).toMatchObject({ code: 'configuration' })
     const offline = fromMsalError(new ClientAuthError('network_error', '', 'fetch failed'), ctx)
-    expect(offline).toMatchObject({ code: 'identity-provider' })
+    expect(offline).toMatchObject({ code: 'unreachable' })
     expect(offline.message).toMatch(
       /^Could not reach the identity provider https:\/\/login\.microsoftonline\.com to sign in/
     )

@@ -6,6 +6,8 @@ import { registerMetadata } from './commands/metadata'
 import { registerPull } from './commands/pull'
 import { registerProfile } from './commands/profile'
 import { registerPush } from './commands/push'
+import { registerReport } from './commands/report'
+import { registerRuns } from './commands/runs'
 import { registerUndo } from './commands/undo'
 import { registerSandbox } from './commands/sandbox'
 import { describeError, exitCodeFor } from './errors'
@@ -82,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
   registerPull(program, context)
   registerPush(program, context)
   registerProfile(program, context)
+  registerRuns(program, context)
+  registerReport(program, context)
   registerUndo(program, context)
   for (const command of allCommands(program)) {
     command.exitOverride()

@@ -29,6 +29,9 @@ export default defineConfig({
     root: resolve(root, 'src-renderer'),
     build: {
       outDir: resolve(root, 'out/renderer'),
+      // The renderer loads from disk on every start: a minified bundle parses in a fraction of
+      // the time (electron-vite leaves it unminified by default).
+      minify: true,
       rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html') } }
     },
     plugins: [react()]

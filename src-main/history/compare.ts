@@ -2,6 +2,7 @@ import type { Store } from '../store/open'
 import { getRun, HistoryError } from './list'
 import {
   COUNT_NAMES,
+  isPlanLike,
   FIGURE_NAMES,
   type CountName,
   type FigureName,
@@ -67,7 +68,7 @@ const side = <N extends string>(name: N, a: number | null, b: number | null): Si
  * the record's key where it has one — a created record has no id in a plan, but the same key.
  */
 function recordsOf(run: HistoryRun): { sql: string; param: number } {
-  if (run.kind === 'plan') {
+  if (isPlanLike(run.kind)) {
     if (run.planId === null) return { sql: 'SELECT NULL AS ident WHERE 0', param: 0 }
     return {
       sql: `SELECT coalesce(record_key, record_id, 'row ' || source_row, 'item ' || seq) AS ident,

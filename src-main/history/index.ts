@@ -17,6 +17,7 @@ export { pruneRuns, type PrunePolicy, type PruneResult, type PrunedRun } from '.
 export {
   COUNT_NAMES,
   FIGURE_NAMES,
+  isPlanLike,
   normaliseCounts,
   summariseRun,
   type CountName,

@@ -71,16 +71,21 @@ const PLAN_COUNTS: Partial<Record<string, CountName>> = {
   error: 'failed'
 }
 
+/**
+ * Plan and undo runs propose changes: their records are the items of the plan they made (an undo
+ * is a plan that reverts an apply), and their counts are a plan's (create, update, error…).
+ */
+export const isPlanLike = (kind: RunKind): boolean => kind === 'plan' || kind === 'undo'
+
 /** The engine's counts under the common names: a plan says what it proposes ('create' → created). */
 export function normaliseCounts(kind: RunKind, recorded: Record<string, number>): RunCounts {
   const counts = Object.fromEntries(COUNT_NAMES.map((n) => [n, 0])) as RunCounts
   for (const [name, value] of Object.entries(recorded)) {
-    const target =
-      kind === 'plan'
-        ? PLAN_COUNTS[name]
-        : (COUNT_NAMES as readonly string[]).includes(name)
-          ? (name as CountName)
-          : undefined
+    const target = isPlanLike(kind)
+      ? PLAN_COUNTS[name]
+      : (COUNT_NAMES as readonly string[]).includes(name)
+        ? (name as CountName)
+        : undefined
     if (target && typeof value === 'number' && Number.isFinite(value)) counts[target] += value
   }
   return counts

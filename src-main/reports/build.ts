@@ -1,6 +1,6 @@
 import type { PushSettings } from '../../src-shared/model/push'
 import { getRun } from '../history/list'
-import type { HistoryRun } from '../history/run-summary'
+import { isPlanLike, type HistoryRun } from '../history/run-summary'
 import { figuresOverTime } from '../history/trend'
 import type { Store } from '../store/open'
 import { REPORT_VERSION, type ReportSettings, type RunReport, type RunReportHeader } from './model'
@@ -74,7 +74,7 @@ function pushSettingsOf(
   run: HistoryRun,
   details: Record<string, unknown>
 ): PushSettings | null {
-  if (run.kind === 'plan' && details['settings']) return details['settings'] as PushSettings
+  if (isPlanLike(run.kind) && details['settings']) return details['settings'] as PushSettings
   if (run.planId !== null) return store.plans.get(run.planId)?.settings ?? null
   return null
 }

@@ -1,5 +1,6 @@
 import type { TrendPoint } from '../history/trend'
-import { COUNT_NAMES, type CountName, type RunCounts } from '../history/run-summary'
+import type { RunKind } from '../../src-shared/model/run'
+import { COUNT_NAMES, isPlanLike, type CountName, type RunCounts } from '../history/run-summary'
 import { duration, esc, int } from './html-format'
 import type { RunReportHeader } from './model'
 
@@ -60,7 +61,8 @@ function barChart(title: string, bars: Bar[]): string {
 /** The counts that mean something for a kind of run: a pull neither fails records nor skips them. */
 const COUNTS_OF: Record<string, readonly CountName[]> = {
   pull: ['created', 'updated', 'deleted', 'unchanged'],
-  plan: ['created', 'updated', 'deactivated', 'deleted', 'unchanged', 'skipped', 'failed']
+  plan: ['created', 'updated', 'deactivated', 'deleted', 'unchanged', 'skipped', 'failed'],
+  undo: ['created', 'updated', 'deactivated', 'deleted', 'unchanged', 'skipped', 'failed']
 }
 
 const PLANNED: Partial<Record<CountName, string>> = {
@@ -76,9 +78,13 @@ export function countsChart(counts: RunCounts, kind: string): string {
     (n) => n !== 'alreadyApplied' || counts[n] > 0
   )
   return barChart(
-    kind === 'plan' ? 'Records the plan proposes' : 'Records by outcome',
+    kind === 'plan'
+      ? 'Records the plan proposes'
+      : kind === 'undo'
+        ? 'Records the undo plan proposes'
+        : 'Records by outcome',
     names.map((n) => ({
-      label: (kind === 'plan' ? PLANNED[n] : undefined) ?? LABELS[n],
+      label: (isPlanLike(kind as RunKind) ? PLANNED[n] : undefined) ?? LABELS[n],
       value: counts[n],
       text: int(counts[n]),
       cls: PROBLEMS.has(n) ? 'problem' : n === 'unchanged' || n === 'skipped' ? 'quiet' : 'ok'

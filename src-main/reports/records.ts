@@ -1,4 +1,4 @@
-import type { HistoryRun } from '../history/run-summary'
+import { isPlanLike, type HistoryRun } from '../history/run-summary'
 import type { Store } from '../store/open'
 import type { ColumnChange, RecordQuery, ReportRecord } from './model'
 
@@ -82,10 +82,9 @@ export function readRecords(
   { run, columns }: RecordReaderOptions,
   query: RecordQuery = {}
 ): Generator<ReportRecord> {
-  const statement =
-    run.kind === 'plan'
-      ? store.db.prepare(
-          `SELECT seq, record_id, record_key, action,
+  const statement = isPlanLike(run.kind)
+    ? store.db.prepare(
+        `SELECT seq, record_id, record_key, action,
                   CASE WHEN excluded = 1 THEN 'excluded' ELSE outcome END AS outcome,
                   NULL AS before, NULL AS after, outcome_code AS error_code,
                   coalesce(error, outcome_message) AS error_message,
@@ -93,15 +92,15 @@ export function readRecords(
              FROM plan_items
             WHERE plan_id = ? AND seq > ? ${query.problemsOnly ? `AND (action = 'error' OR outcome IN ('failed', 'conflict'))` : ''}
             ORDER BY seq LIMIT ?`
-        )
-      : store.db.prepare(
-          `SELECT r.seq, r.record_id, r.record_key, r.action, r.outcome, r.before, r.after,
+      )
+    : store.db.prepare(
+        `SELECT r.seq, r.record_id, r.record_key, r.action, r.outcome, r.before, r.after,
                   r.error_code, r.error_message, p.source_row, p.location, p.changes
              FROM run_items r LEFT JOIN plan_items p ON p.plan_id = ? AND p.seq = r.seq
             WHERE r.run_id = ? AND r.seq > ? ${query.problemsOnly ? `AND r.outcome IN ('failed', 'conflict')` : ''}
             ORDER BY r.seq LIMIT ?`
-        )
-  const params = run.kind === 'plan' ? [run.planId ?? -1] : [run.planId ?? -1, run.id]
+      )
+  const params = isPlanLike(run.kind) ? [run.planId ?? -1] : [run.planId ?? -1, run.id]
   const toRecord = recordOf(run, columns)
   return (function* () {
     let after = query.afterSeq ?? 0
@@ -121,7 +120,7 @@ function recordOf(run: HistoryRun, columns: readonly string[]): (row: Row) => Re
     const before = parse(row.before)
     const after = parse(row.after)
     let changes: ColumnChange[]
-    if (run.kind === 'plan') changes = planChanges(row.changes, null)
+    if (isPlanLike(run.kind)) changes = planChanges(row.changes, null)
     else if (run.kind === 'pull') changes = diffChanges(before, after, columns)
     else {
       // apply/undo: what the plan set out to change; a delete changes the whole record.
@@ -151,7 +150,7 @@ export function recordTotals(
   run: HistoryRun
 ): { total: number; byAction: Record<string, number>; byOutcome: Record<string, number> } {
   const rows = (
-    run.kind === 'plan'
+    isPlanLike(run.kind)
       ? store.db
           .prepare(
             `SELECT action, CASE WHEN excluded = 1 THEN 'excluded' ELSE outcome END AS outcome, count(*) AS n

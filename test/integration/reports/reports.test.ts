@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, chromiumPrinter, exportRunReport } from '../../../src-main/reports/index'
+import { UndoEngine } from '../../../src-main/sync/undo'
 import { pushFixture, type PushFixture } from '../../support/push-fixture'
 import { startHarness, type Harness } from '../../support/sandbox-harness'
 import { FORMULAS, PROFILE, runScenario, SCRIPT_XSS, TABBED, XSS, type Scenario } from './scenario'
@@ -289,6 +290,30 @@ describe('PDF', () => {
     execFileSync('pdftoppm', ['-gray', '-r', '40', '-f', '1', '-l', '1', pdf, file('page')])
     const page = readFileSync(file('page-1.pgm'))
     expect(inkOf(page)).toBeGreaterThan(0.01)
+  })
+})
+
+describe('undo runs', () => {
+  it('report the undo plan they made, under the same schema', async () => {
+    const undo = await new UndoEngine({ store: fx.store, client: fx.client }).plan({
+      environment: fx.environment,
+      runId: s.apply.runId
+    })
+    await exportRunReport(fx.store, undo.runId, file('undo.json'))
+    const report = JSON.parse(readFileSync(file('undo.json'), 'utf8'))
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true)
+    expect(report.run).toMatchObject({ kind: 'undo', planId: undo.planId })
+    // What the apply created is deleted, what it updated is given its before values back.
+    expect(report.counts).toMatchObject({
+      deleted: undo.counts.delete,
+      updated: undo.counts.update
+    })
+    expect(report.records).toHaveLength(report.recordCounts.total)
+    expect(report.records.length).toBe(
+      Object.values(undo.counts).reduce((n: number, c) => n + (c as number), 0)
+    )
+    await exportRunReport(fx.store, undo.runId, file('undo.csv'))
+    expect(csvRows(file('undo.csv'))).toHaveLength(report.records.length)
   })
 })
 

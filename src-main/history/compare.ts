@@ -69,7 +69,12 @@ const side = <N extends string>(name: N, a: number | null, b: number | null): Si
  */
 function recordsOf(run: HistoryRun): { sql: string; param: number } {
   if (isPlanLike(run.kind)) {
-    if (run.planId === null) return { sql: 'SELECT NULL AS ident WHERE 0', param: 0 }
+    if (run.planId === null)
+      return {
+        sql: `SELECT NULL AS ident, NULL AS seq, NULL AS record_id, NULL AS record_key,
+                NULL AS action, NULL AS outcome, NULL AS error, NULL AS vals WHERE ? = 0 AND 0`,
+        param: 0
+      }
     return {
       sql: `SELECT coalesce(record_key, record_id, 'row ' || source_row, 'item ' || seq) AS ident,
               max(seq) AS seq, record_id, record_key, action,

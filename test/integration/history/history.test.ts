@@ -162,6 +162,19 @@ describe('comparing runs', () => {
       /different tables and profiles/
     )
     expect(() => compareRuns(fx.store, s.apply.runId, 999_999)).toThrow(/There is no run 999999/)
+    // A plan run that stopped before it made its plan has no records to compare.
+    const planless = fx.store.runs.start({
+      kind: 'plan',
+      environmentId: fx.environment.id,
+      environmentName: 'sandbox',
+      tableName: 'contact'
+    })
+    fx.store.runs.finish(planless, 'failed', 'The source file could not be read.')
+    expect(compareRuns(fx.store, planless, s.plan.runId).records).toMatchObject({
+      onlyInA: 0,
+      onlyInB: 8,
+      different: 0
+    })
   })
 })
 

@@ -58,6 +58,17 @@ export async function startE2eApp(): Promise<E2eApp> {
       return running
     },
     async capture(name) {
+      // Colours fade between states (a theme switch, a hover): wait for the fades to end, so
+      // the picture and the contrast check see the settled screen.
+      await page.waitForFunction(() =>
+        (
+          globalThis as unknown as {
+            document: { getAnimations(): { playState: string; constructor: { name: string } }[] }
+          }
+        ).document
+          .getAnimations()
+          .every((a) => a.constructor.name !== 'CSSTransition' || a.playState !== 'running')
+      )
       await screenshot(page, name)
       const violations = await seriousViolations(page, name)
       expect(violations, describeViolations(violations)).toEqual([])

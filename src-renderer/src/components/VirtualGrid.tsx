@@ -22,6 +22,8 @@ export interface VirtualGridProps<T> {
   /** Called when the last loaded rows come into view: load the next page. */
   onNearEnd?(): void
   rowHeight?: number
+  /** Below this width the grid scrolls sideways instead of squeezing its columns. */
+  minWidth?: string
   testId?: string
 }
 
@@ -83,6 +85,7 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): React.JSX.Element {
   const focusPending = useRef(false)
   const activeIndex = Math.min(active, Math.max(rows.length - 1, 0))
   const template = columns.map((c) => c.width).join(' ')
+  const minWidth = props.minWidth ?? '0'
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as documented
   const virtualizer = useVirtualizer({
@@ -146,7 +149,7 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): React.JSX.Element {
       data-testid={props.testId}
       data-row-count={rows.length}
     >
-      <div role="rowgroup" className={styles.header}>
+      <div role="rowgroup" className={styles.header} style={{ minWidth }}>
         <div
           role="row"
           aria-rowindex={1}
@@ -164,7 +167,10 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): React.JSX.Element {
           ))}
         </div>
       </div>
-      <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div
+        role="rowgroup"
+        style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth }}
+      >
         {items.map((item) => {
           const row = rows[item.index]!
           const key = rowKey(row)

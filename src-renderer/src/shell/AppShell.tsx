@@ -35,6 +35,7 @@ const useStyles = makeStyles({
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`
   },
   spacer: { flexGrow: 1 },
+  title: { margin: 0 },
   main: {
     minWidth: 0,
     minHeight: 0,
@@ -83,7 +84,9 @@ export function AppShell(): React.JSX.Element {
   return (
     <div className={styles.root} data-app-state={state} data-screen={route.screen}>
       <header className={styles.header}>
-        <Title3 as="p">Dataverse Sync Studio</Title3>
+        <Title3 as="p" className={styles.title}>
+          Dataverse Sync Studio
+        </Title3>
         <div className={styles.spacer} />
         {route.screen !== 'environments' && (
           <EnvironmentPicker

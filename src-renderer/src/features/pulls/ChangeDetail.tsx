@@ -35,13 +35,17 @@ const useStyles = makeStyles({
 /** One record's values before and after the change, the changed columns highlighted. */
 export function ChangeDetail({ change }: { change: ChangeItem }): React.JSX.Element {
   const styles = useStyles()
-  const [onlyChanged, setOnlyChanged] = useState(change.action === 'updated')
-  const rows = onlyChanged ? change.columns.filter((c) => c.changed) : change.columns
+  // A created or deleted record changed as a whole: its values are listed, none highlighted.
+  const update = change.action === 'updated'
+  const [onlyChanged, setOnlyChanged] = useState(update)
+  const rows = onlyChanged && update ? change.columns.filter((c) => c.changed) : change.columns
   const title = change.name ?? change.recordKey ?? change.recordId ?? `change ${change.seq}`
   return (
     <section
       className={styles.root}
       aria-label="Before and after"
+      // It scrolls: focusable so the keyboard can scroll it too.
+      tabIndex={0}
       data-testid="change-detail"
       data-action={change.action}
     >
@@ -50,7 +54,8 @@ export function ChangeDetail({ change }: { change: ChangeItem }): React.JSX.Elem
           {ACTION_LABELS[change.action]}: {title}
         </Subtitle2>
         <Switch
-          checked={onlyChanged}
+          disabled={!update}
+          checked={onlyChanged && update}
           onChange={(_, d) => setOnlyChanged(d.checked)}
           label="Only changed columns"
         />
@@ -68,12 +73,12 @@ export function ChangeDetail({ change }: { change: ChangeItem }): React.JSX.Elem
             <TableRow
               key={c.column}
               data-column={c.column}
-              data-changed={c.changed}
-              className={mergeClasses(c.changed && styles.changed)}
+              data-changed={update && c.changed}
+              className={mergeClasses(update && c.changed && styles.changed)}
             >
               <TableCell>
                 {c.column}
-                {c.changed && <span className={styles.marker}> (changed)</span>}
+                {update && c.changed && <span className={styles.marker}> (changed)</span>}
               </TableCell>
               <TableCell data-testid="before">{value(c.before)}</TableCell>
               <TableCell data-testid="after">{value(c.after)}</TableCell>

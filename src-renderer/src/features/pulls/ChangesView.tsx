@@ -154,6 +154,7 @@ export function ChangesView({
               selectedKey={selected !== undefined ? String(selected) : undefined}
               onSelect={(c) => setSelected(c.seq)}
               onNearEnd={onNearEnd}
+              minWidth="36rem"
             />
           </div>
           {chosen ? (

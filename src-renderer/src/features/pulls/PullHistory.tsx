@@ -51,6 +51,7 @@ export function PullHistory({
           rowKey={(p) => String(p.runId)}
           selectedKey={selected ? String(selected) : undefined}
           onSelect={(p) => onSelect(p.runId)}
+          minWidth="25rem"
         />
       )}
     </>

@@ -27,12 +27,18 @@ const useStyles = makeStyles({
   },
   layout: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(24rem, 1fr) 2.5fr',
+    gridTemplateColumns: 'minmax(27rem, 1fr) 2fr',
     gap: tokens.spacingHorizontalL,
     flexGrow: 1,
     minHeight: '30rem'
   },
-  pane: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minHeight: 0 }
+  pane: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    minHeight: 0,
+    minWidth: 0
+  }
 })
 
 /** Pulls & changes: pull a table with progress and cancel; browse what each pull changed. */

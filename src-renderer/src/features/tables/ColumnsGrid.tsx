@@ -102,6 +102,7 @@ export function ColumnsGrid({
         columns={gridColumns}
         rowKey={(c) => c.logicalName}
         rowHeight={48}
+        minWidth="40rem"
       />
     </section>
   )

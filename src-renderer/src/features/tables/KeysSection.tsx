@@ -68,7 +68,9 @@ export function KeysSection({
             {list.map((k) => (
               <TableRow key={k.logicalName} data-testid={`key-${k.schemaName}`}>
                 <TableCell>
-                  {k.displayName} ({k.schemaName})
+                  {k.displayName === k.schemaName
+                    ? k.schemaName
+                    : `${k.displayName} (${k.schemaName})`}
                 </TableCell>
                 <TableCell>{k.columns.join(' + ')}</TableCell>
                 <TableCell>

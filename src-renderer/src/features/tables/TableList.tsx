@@ -45,18 +45,17 @@ export function TableList({
     {
       id: 'keys',
       header: 'Keys',
-      width: 'minmax(6rem, 1fr)',
-      render: (t) =>
-        t.keys.length === 0
-          ? 'None'
-          : t.keys
-              .map((k) => `${k.schemaName}${k.status === 'Active' ? '' : ` (${k.status})`}`)
-              .join(', ')
+      width: '5.5rem',
+      render: (t) => {
+        const building = t.keys.filter((k) => k.status !== 'Active').length
+        if (t.keys.length === 0) return 'None'
+        return `${t.keys.length}${building ? ` (${building} not active)` : ''}`
+      }
     },
     {
       id: 'mirror',
-      header: 'Mirrored rows',
-      width: '7rem',
+      header: 'Mirrored',
+      width: '5.5rem',
       render: (t) => (t.mirror ? count(t.mirror.rowCount) : '—')
     }
   ]
@@ -70,6 +69,7 @@ export function TableList({
       selectedKey={selected}
       onSelect={(t) => onSelect(t.logicalName)}
       rowHeight={48}
+      minWidth="30rem"
     />
   )
 }

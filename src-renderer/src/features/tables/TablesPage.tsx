@@ -16,7 +16,13 @@ const useStyles = makeStyles({
     flexGrow: 1,
     minHeight: '28rem'
   },
-  pane: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minHeight: 0 }
+  pane: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    minHeight: 0,
+    minWidth: 0
+  }
 })
 
 /** Tables: a searchable list with tracking state and keys, and the selected table's details. */

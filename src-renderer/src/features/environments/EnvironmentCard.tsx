@@ -108,7 +108,7 @@ export function EnvironmentCard({
         <ErrorMessage error={latest.error} title="Sign-in did not complete" />
       )}
       {signOut.isError && <ErrorMessage error={signOut.error} title="Could not sign out" />}
-      <div className={styles.row}>
+      <ConnectionTestPanel environmentId={env.id}>
         {user && !waiting && (
           <Button
             appearance={env.signedIn ? 'secondary' : 'primary'}
@@ -123,8 +123,7 @@ export function EnvironmentCard({
           </Button>
         )}
         <Button onClick={onOpen}>Open tables</Button>
-      </div>
-      <ConnectionTestPanel environmentId={env.id} />
+      </ConnectionTestPanel>
     </Card>
   )
 }

@@ -35,19 +35,31 @@ const layers = [
       {
         group: ['**/src-main/**', '**/src-renderer/**'],
         message: 'src-shared depends on nothing of ours.'
-      }
-    ]
-  ),
-  restrict(
-    ['src-renderer/**/*.{ts,tsx}'],
-    [
-      ...nodeOnly,
+      },
       {
-        group: ['**/src-main/**'],
-        message: 'The renderer talks to the main process through window.api only.'
+        // Only zod and src-shared itself: the contract must load in every process.
+        regex: '^(?!zod$|\\.\\.?/)',
+        message: 'src-shared imports only zod and itself.'
       }
     ]
   ),
+  // The sandboxed preload is one self-contained file: electron and the channel names only.
+  {
+    files: ['src-main/electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!electron$|\\.\\./\\.\\./src-shared/channels$)',
+              message: 'The preload imports electron and src-shared/channels only.'
+            }
+          ]
+        }
+      ]
+    }
+  },
   restrict(['src-main/**/*.ts', 'test/**/*.ts'], [], ['src-main/electron/**']),
   // The sandbox parses requests with its own code: sharing the client's helpers would hide the
   // same mistake on both sides (ARCHITECTURE.md, "The sandbox is a product feature").

@@ -31,7 +31,13 @@ export interface ApplyJournal {
   counts(): ApplyCounts
   remember(item: StoredPlanItem, before: MirrorRow | undefined): void
   /** Items settled without a request: already applied, conflicts, exclusions. */
-  settle(items: StoredPlanItem[], outcome: ItemOutcome, code: string | null, message: string | null, before?: MirrorRow): void
+  settle(
+    items: StoredPlanItem[],
+    outcome: ItemOutcome,
+    code: string | null,
+    message: string | null,
+    before?: MirrorRow
+  ): void
   /** Before a request: these items may be applied from now on. */
   sending(items: StoredPlanItem[]): void
   /** After a request: each item's outcome with Dataverse's code and message. */

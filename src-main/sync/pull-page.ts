@@ -23,6 +23,12 @@ export interface PageContext {
   keyOf: (values: Record<string, unknown>) => string | null
   /** The properties a mirrored row keeps (the selected columns and the primary id). */
   dataKeys: string[]
+  /**
+   * Columns this pull mirrors for the first time. A record whose ETag is unchanged still gets a
+   * value in them: it is journaled as updated, so the export hands the new column to the
+   * external system instead of filling it in silently.
+   */
+  addedColumns: readonly string[]
 }
 
 /**
@@ -55,7 +61,10 @@ export function applyChanges(ctx: PageContext, changes: readonly Change[]): void
     const etag = change.etag ?? null
     // On an initial pull the mirror starts empty: no need to look for a before-image.
     const before = initial ? undefined : rows.get(change.id)
-    if (before && etag !== null && before.etag === etag) {
+    const filledNewColumns =
+      before !== undefined &&
+      ctx.addedColumns.some((c) => change.values[c] !== null && change.values[c] !== undefined)
+    if (before && etag !== null && before.etag === etag && !filledNewColumns) {
       counts.unchanged += 1
       if (before.data !== data || seenRun !== null) rows.put(change.id, etag, data, seenRun)
       continue

@@ -122,7 +122,8 @@ export class PullEngine {
       counts,
       seq: { next: 1 },
       keyOf: recordKeyOf(mirror),
-      dataKeys: [...mirror.columns, mirror.primaryId]
+      dataKeys: [...mirror.columns, mirror.primaryId],
+      addedColumns: existing ? mirror.columns.filter((c) => !existing.columns.includes(c)) : []
     }
     const figures = (): object => client.metrics.since(figuresBefore)
     try {

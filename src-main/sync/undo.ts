@@ -13,6 +13,7 @@ import type { MirrorRow, MirrorRows } from '../store/repositories/mirror-rows'
 import type { NewPlanItem, PlanPayload, StoredPlanItem } from '../store/repositories/plans'
 import { sameValue } from './convert'
 import { PullEngine } from './pull'
+import { runAccountOf } from './run-account'
 
 export interface UndoRequest {
   environment: EnvironmentConfig
@@ -44,6 +45,7 @@ export class UndoEngine {
 
   async plan(request: UndoRequest): Promise<UndoPlan> {
     const { store, client } = this.deps
+    const figuresBefore = client.metrics.snapshot()
     const run = store.runs.get(request.runId)
     if (!run || run.kind !== 'apply')
       throw new UndoError(
@@ -81,7 +83,7 @@ export class UndoEngine {
       environmentId: request.environment.id,
       environmentName: request.environment.name,
       tableName: table.logicalName,
-      account: request.account ?? null,
+      account: request.account ?? runAccountOf(request.environment),
       details: { undoes: request.runId, sourcePlanId }
     })
     const planId = store.plans.create({
@@ -113,7 +115,7 @@ export class UndoEngine {
     }
     for (const i of items) counts[i.action] += 1
     store.plans.setCounts(planId, counts)
-    store.runs.progress(undoRunId, counts, client.metrics.snapshot())
+    store.runs.progress(undoRunId, counts, client.metrics.since(figuresBefore))
     store.runs.finish(undoRunId, 'completed', null, { undoes: request.runId, sourcePlanId, planId })
     return { planId, runId: undoRunId, counts }
   }

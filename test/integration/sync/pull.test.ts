@@ -147,10 +147,16 @@ describe('pull: columns and refusals', () => {
     })
     expect(widened.mode).toBe('resync')
     expect(widened.message).toMatch(/added vendorname/)
-    // Rows did not change in Dataverse: the new column is filled in silently.
-    expect(widened.updated).toBe(0)
-    const row = [...mirrorRows(fixture, 'product').values()][0]!
-    expect(row).toHaveProperty('vendorname')
+    // Records with a value in the new column are journaled as updated (before without it, after
+    // with it), so an export carries the new column to the external system.
+    const withVendor = [...mirrorRows(fixture, 'product').values()].filter(
+      (r) => r['vendorname'] != null
+    )
+    expect(withVendor.length).toBeGreaterThan(0)
+    expect(widened.updated).toBe(withVendor.length)
+    const item = [...fixture.store.runs.items(widened.runId)].find((i) => i.action === 'updated')!
+    expect(item.before).not.toHaveProperty('vendorname')
+    expect(item.after?.['vendorname']).toEqual(expect.any(String))
   })
 
   it('refuses a table without change tracking and says how to enable it', async () => {

@@ -148,6 +148,8 @@ function runningProgress(environmentId: number, table: string, p: PullProgress):
     counts: { ...p.counts },
     elapsedMs: p.elapsedMs,
     rate: rateOf(p.rows, p.elapsedMs),
+    etaMs: null,
+    throttleWaitMs: null,
     message: null
   }
 }
@@ -173,6 +175,8 @@ function finalProgress(
     counts: { created, updated, deleted, unchanged },
     elapsedMs: result.durationMs,
     rate: rateOf(done, result.durationMs),
+    etaMs: 0,
+    throttleWaitMs: null,
     message: result.message ?? null
   }
 }
@@ -197,6 +201,8 @@ function failedProgress(
     counts: { ...run.counts },
     elapsedMs: last?.elapsedMs ?? 0,
     rate: last?.rate ?? 0,
+    etaMs: null,
+    throttleWaitMs: null,
     message: run.message
   }
 }

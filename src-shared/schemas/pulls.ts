@@ -34,6 +34,10 @@ export const RunProgress = z
     elapsedMs: z.number().int().nonnegative(),
     /** Records per second so far. */
     rate: z.number().nonnegative(),
+    /** Time left at the current rate, when the total is known. */
+    etaMs: z.number().int().nonnegative().nullable(),
+    /** Time spent waiting out throttling (429 Retry-After) so far; null when not measured. */
+    throttleWaitMs: z.number().int().nonnegative().nullable(),
     /** Why it ended as it did (failed, cancelled, a resync instead of a delta…). */
     message: z.string().nullable()
   })

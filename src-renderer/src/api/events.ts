@@ -2,7 +2,8 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useEffect } from 'react'
 import { events } from '../../../src-shared/contract'
 import type { AppCommand } from '../../../src-shared/schemas/app'
-import { keys, prefixOf } from './query-keys'
+import { recordProgress } from './progress-store'
+import { prefixOf } from './query-keys'
 
 /**
  * The main process's events, wired once at the app root: `data:changed` invalidates the cached
@@ -23,10 +24,7 @@ export function useMainEvents(onCommand: (command: AppCommand) => void): void {
     })
     const offProgress = window.api.on('run:progress', (raw) => {
       const parsed = events['run:progress'].safeParse(raw)
-      if (!parsed.success) return
-      const p = parsed.data
-      if (p.kind === 'pull' && p.environmentId !== null && p.table !== null)
-        queryClient.setQueryData(keys.progress(p.environmentId, p.table), p)
+      if (parsed.success && parsed.data.kind === 'pull') recordProgress(parsed.data)
     })
     const offCommand = window.api.on('app:command', (raw) => {
       const parsed = events['app:command'].safeParse(raw)

@@ -12,7 +12,7 @@ export const keys = {
   keys: (environmentId: number, table: string) => ['keys', environmentId, table] as const,
   pulls: (environmentId: number, table?: string) =>
     (table ? ['pulls', environmentId, table] : ['pulls', environmentId]) as readonly unknown[],
-  progress: (environmentId: number, table: string) => ['progress', environmentId, table] as const,
+  activePulls: () => ['progress', 'active'] as const,
   changes: (runId: number) => ['changes', runId] as const,
   runs: () => ['runs'] as const
 } satisfies Record<string, (...args: never[]) => readonly unknown[]>

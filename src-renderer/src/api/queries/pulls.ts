@@ -14,16 +14,12 @@ export const pullsQuery = (environmentId: number, table?: string) =>
     queryFn: () => call('pulls:list', { environmentId, ...(table ? { table } : {}), limit: 100 })
   })
 
-/** The progress of a table's running pull: read once, then kept fresh by `run:progress`. */
-export const progressQuery = (environmentId: number, table: string) =>
-  queryOptions({
-    queryKey: keys.progress(environmentId, table),
-    queryFn: async () =>
-      (await call('pulls:active', {})).find(
-        (p) => p.environmentId === environmentId && p.table === table
-      ) ?? null,
-    staleTime: Infinity
-  })
+/** Pulls already running when the window opened (progress-store.ts keeps them fresh). */
+export const activePullsQuery = queryOptions({
+  queryKey: keys.activePulls(),
+  queryFn: () => call('pulls:active', {}),
+  staleTime: Infinity
+})
 
 export function useStartPull(environmentId: number, table: string) {
   const queryClient = useQueryClient()

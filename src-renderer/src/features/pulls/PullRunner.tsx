@@ -11,8 +11,10 @@ import {
 } from '@fluentui/react-components'
 import { ArrowSyncRegular, DismissRegular } from '@fluentui/react-icons'
 import { useQuery } from '@tanstack/react-query'
+import { useEffect } from 'react'
 import type { TableView } from '../../../../src-shared/schemas/metadata'
-import { progressQuery, useCancelPull, useStartPull } from '../../api/queries/pulls'
+import { seedProgress, usePullProgress } from '../../api/progress-store'
+import { activePullsQuery, useCancelPull, useStartPull } from '../../api/queries/pulls'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { count, duration, plural } from '../../components/format'
 import { RunStateBadge } from '../../components/StatusBadges'
@@ -43,7 +45,11 @@ export function PullRunner({
   const styles = useStyles()
   const start = useStartPull(environmentId, table.logicalName)
   const cancel = useCancelPull(environmentId, table.logicalName)
-  const progress = useQuery(progressQuery(environmentId, table.logicalName)).data
+  const active = useQuery(activePullsQuery).data
+  useEffect(() => {
+    if (active) seedProgress(active)
+  }, [active])
+  const progress = usePullProgress(environmentId, table.logicalName)
   const running = progress?.state === 'running' || start.isPending
   const run = (full: boolean): void => {
     cancel.reset()

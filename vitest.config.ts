@@ -32,6 +32,20 @@ export default defineConfig({
           hookTimeout: 60_000,
           fileParallelism: false
         }
+      },
+      {
+        // The fault campaign (issue 8): kills, storms, storage faults, two instances. Bounded in
+        // time; its files run one at a time because each runs its own children two at a time.
+        // FAULT_SEED=N replays a run; the figures go to test-results/fault-campaign.json.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/faults/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          fileParallelism: false
+        }
       }
     ]
   }

@@ -34,6 +34,30 @@ export default defineConfig({
         }
       },
       {
+        // Property-based fuzzing of the product's parsers and of hostile servers (SECURITY.md):
+        // bounded runs per property, one seed per run (printed; FUZZ_SEED replays it), figures
+        // printed at the end. FUZZ_SCALE=10 runs a longer campaign.
+        test: {
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/fuzz-figures.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000
+        }
+      },
+      {
+        // The security review's checks (SECURITY.md): CSP of the built renderer, IPC senders,
+        // loopback-only servers, secrets scan after a realistic run, SQL, npm audit.
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000
+        }
+      },
+      {
         // The fault campaign (issue 8): kills, storms, storage faults, two instances. Bounded in
         // time; its files run one at a time because each runs its own children two at a time.
         // FAULT_SEED=N replays a run; the figures go to test-results/fault-campaign.json.

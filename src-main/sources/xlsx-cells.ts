@@ -55,9 +55,26 @@ export function readCell(raw: RawCell | undefined, address: string, book: Workbo
     default: {
       if (value === undefined || value.trim() === '') return EMPTY
       const number = Number(value)
+      // A number cell is whatever Excel wrote as a number; 'abc' or 1e999 is a damaged file,
+      // and NaN would reach the row as null (JSON), a value silently lost.
+      if (!Number.isFinite(number))
+        return {
+          error: {
+            code: 'cell-error',
+            message: `cell ${address} should hold a number but holds '${value.slice(0, 40)}': correct the cell in Excel and save the file again.`
+          }
+        }
       if (!book.dateStyles[raw.style]) return { value: number }
       const epoch = book.date1904 ? 24107 : 25569 // days from Excel's day 0 to 1970-01-01
-      return { value: wallClock(new Date(Math.round((number - epoch) * 86_400_000))) }
+      const date = new Date(Math.round((number - epoch) * 86_400_000))
+      if (Number.isNaN(date.getTime()))
+        return {
+          error: {
+            code: 'cell-error',
+            message: `cell ${address} is formatted as a date but its value ${value} is no date Excel can show: correct the cell or its format.`
+          }
+        }
+      return { value: wallClock(date) }
     }
   }
 }

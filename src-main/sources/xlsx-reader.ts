@@ -102,10 +102,18 @@ class SheetReader implements XmlHandler {
   open(name: string, a: Record<string, string>): void {
     if (name === 'row') {
       this.number = a.r ? Number(a.r) : this.number + 1
+      if (!Number.isInteger(this.number) || this.number < 1 || this.number > MAX_ROWS)
+        throw corrupt(`a row is numbered '${a.r ?? this.number}', outside Excel's 1–${MAX_ROWS}`)
       this.row = []
       this.lastColumn = 0
     } else if (name === 'c' && this.row) {
       const column = a.r ? columnIndex(a.r) : this.lastColumn + 1
+      // A reference past XFD (or without letters) would make a row of millions of holes, or put
+      // the cell nowhere: no writer of real workbooks produces one, so the file is damaged.
+      if (column < 1 || column > MAX_COLUMNS)
+        throw corrupt(
+          `the cell reference '${a.r ?? column}' in row ${this.number} is outside Excel's columns A–XFD`
+        )
       this.lastColumn = column
       this.cell = {
         column,
@@ -145,6 +153,13 @@ class SheetReader implements XmlHandler {
     }
   }
 }
+
+/** Excel's limits (XFD, row 1,048,576): the size of any sheet a real workbook holds. */
+const MAX_COLUMNS = 16_384
+const MAX_ROWS = 1_048_576
+
+/** The sheet's XML names a place no sheet has; explain() adds the file and the advice. */
+const corrupt = (what: string): Error => new Error(what)
 
 /** 'AB12' → 28. */
 function columnIndex(reference: string): number {

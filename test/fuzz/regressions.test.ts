@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openFileSource, SourceError, type SourceRow } from '../../src-main/sources/index'
+import { workbookParts, xlsxBytes, type XlsxCell } from '../support/fuzz-zip'
+
+/**
+ * The defects the fuzzers found (SECURITY.md, "Defects found"), each as the smallest input that
+ * showed it: fixed in the product, and kept here so the fix stays whatever the seed of a run.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'dvsync-fuzz-regressions-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+async function readSheet(rows: XlsxCell[][]): Promise<SourceRow[] | SourceError> {
+  const { parts, sheetXml } = workbookParts({ header: ['a', 'b'], rows })
+  const file = join(dir, `r${Math.random().toString(36).slice(2)}.xlsx`)
+  writeFileSync(file, xlsxBytes(parts, sheetXml))
+  const out: SourceRow[] = []
+  try {
+    for await (const row of (await openFileSource(file)).rows()) out.push(row)
+    return out
+  } catch (err) {
+    if (err instanceof SourceError) return err
+    throw err
+  }
+}
+
+const raw = (xml: string): XlsxCell => ({ kind: 'raw', xml })
+const one: XlsxCell = { kind: 'number', value: 1 }
+
+describe('xlsx', () => {
+  it('a cell reference past XFD fails the source at once instead of building a row of 3e8 cells', async () => {
+    const started = Date.now()
+    const result = await readSheet([
+      [one, raw('<c r="ZZZZZZ2" t="inlineStr"><is><t>x</t></is></c>')]
+    ])
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(result).toBeInstanceOf(SourceError)
+    expect((result as SourceError).code).toBe('unreadable-file')
+    expect((result as SourceError).message).toMatch(
+      /the cell reference 'ZZZZZZ2' in row 2 is outside Excel's columns A–XFD/
+    )
+  })
+
+  it('a cell reference without column letters is a damaged file, not a cell put nowhere', async () => {
+    const result = await readSheet([[one, raw('<c r="92"><v>5</v></c>')]])
+    expect((result as SourceError).code).toBe('unreadable-file')
+  })
+
+  it('a row numbered outside 1–1,048,576 is a damaged file', async () => {
+    const { parts, sheetXml } = workbookParts({ header: ['a'], rows: [[one]] })
+    const file = join(dir, 'rows.xlsx')
+    writeFileSync(file, xlsxBytes(parts, sheetXml.replace('<row r="2">', '<row r="abc">')))
+    const source = await openFileSource(file)
+    const error = await (async () => {
+      for await (const _ of source.rows()) {
+        // reading until it fails
+      }
+    })().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SourceError)
+    expect((error as SourceError).message).toMatch(/a row is numbered 'abc'/)
+  })
+
+  it('a date-formatted cell that is no date is an error row, not a RangeError', async () => {
+    const result = (await readSheet([
+      [one, raw('<c r="B2" s="1"><v>1e308</v></c>')],
+      [one, one]
+    ])) as SourceRow[]
+    expect(result).toHaveLength(2)
+    expect(result[0]!.error).toMatchObject({ code: 'cell-error', column: 'b' })
+    expect(result[0]!.error!.message).toMatch(/cell B2 is formatted as a date but its value 1e308/)
+    expect(result[1]!.error).toBeUndefined()
+  })
+
+  it('a number cell that holds no number is an error row, not NaN (null once serialised)', async () => {
+    const result = (await readSheet([[one, raw('<c r="B2"><v>abc</v></c>')]])) as SourceRow[]
+    expect(result[0]!.error).toMatchObject({ code: 'cell-error', column: 'b' })
+    expect(result[0]!.error!.message).toMatch(/cell B2 should hold a number but holds 'abc'/)
+  })
+})

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs'
-import { rename, rm, stat, writeFile } from 'node:fs/promises'
+import { rm, stat, writeFile } from 'node:fs/promises'
+import { writeAtomically } from './atomic-file'
 import { extname } from 'node:path'
 import type { Store } from '../store/open'
 import { openRunReport } from './build'
@@ -66,44 +67,37 @@ export async function exportRunReport(
 ): Promise<ExportResult> {
   const format = options.format ?? reportFormatOf(file)
   const report = openRunReport(store, runId, options.now ? { now: options.now } : {})
-  const temp = `${file}.partial-${process.pid}`
   const onRecord = options.onRecord
-  let records: number
-  try {
+  const records = await writeAtomically(file, async (temp) => {
     if (format === 'pdf') {
       const html = `${temp}.html`
       try {
-        records = await renderHtml(report, createWriteStream(html, { encoding: 'utf8' }), {
+        const count = await renderHtml(report, createWriteStream(html, { encoding: 'utf8' }), {
           maxRecords: options.maxRecords ?? DEFAULT_PDF_RECORDS,
           ...(onRecord ? { onRecord } : {})
         })
         const printer = options.printer ?? chromiumPrinter()
         await writeFile(temp, await printer.print(html))
+        return count
       } finally {
         await rm(html, { force: true })
       }
-    } else {
-      const out = createWriteStream(temp, { encoding: 'utf8' })
-      try {
-        records =
-          format === 'csv'
-            ? await renderCsv(report, out, onRecord)
-            : format === 'json'
-              ? await renderJson(report, out, onRecord)
-              : await renderHtml(report, out, {
-                  ...(options.maxRecords !== undefined ? { maxRecords: options.maxRecords } : {}),
-                  ...(onRecord ? { onRecord } : {})
-                })
-      } catch (err) {
-        out.destroy()
-        throw err
-      }
     }
-    await rename(temp, file)
-  } catch (err) {
-    await rm(temp, { force: true })
-    throw err
-  }
+    const out = createWriteStream(temp, { encoding: 'utf8' })
+    try {
+      return format === 'csv'
+        ? await renderCsv(report, out, onRecord)
+        : format === 'json'
+          ? await renderJson(report, out, onRecord)
+          : await renderHtml(report, out, {
+              ...(options.maxRecords !== undefined ? { maxRecords: options.maxRecords } : {}),
+              ...(onRecord ? { onRecord } : {})
+            })
+    } catch (err) {
+      out.destroy()
+      throw err
+    }
+  })
   return {
     runId,
     format,

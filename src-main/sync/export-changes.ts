@@ -1,9 +1,8 @@
 import { once } from 'node:events'
-import { createWriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { stringify } from 'csv-stringify'
 import type { RunItem } from '../../src-shared/model/run'
+import { streamAtomically } from '../reports/atomic-file'
 import { safeCsvCell } from '../reports/csv-cell'
 import type { Store } from '../store/open'
 
@@ -45,10 +44,8 @@ export async function exportPullChanges(
     throw new Error(`Run ${runId} is not a pull; only a pull's changes can be exported this way.`)
   const format = exportFormatOf(file)
   const columns = (run.details['columns'] as string[] | undefined) ?? []
-  const temp = `${file}.partial-${process.pid}`
-  const out = createWriteStream(temp, { encoding: 'utf8' })
   let records = 0
-  try {
+  await streamAtomically(file, async (out) => {
     if (format === 'csv') {
       const csv = stringify({
         header: true,
@@ -69,28 +66,21 @@ export async function exportPullChanges(
         records += 1
       }
       csv.end()
-    } else {
-      for (const item of store.runs.items(runId)) {
-        const line = JSON.stringify({
-          change: item.action,
-          id: item.recordId,
-          key: item.recordKey,
-          values: item.action === 'deleted' ? item.before : item.after,
-          ...(item.action === 'updated'
-            ? { before: item.before, changedColumns: changedColumns(item) }
-            : {})
-        })
-        if (!out.write(`${line}\n`)) await once(out, 'drain')
-        records += 1
-      }
-      out.end()
+      return
     }
-    await once(out, 'finish')
-    await rename(temp, file)
-  } catch (err) {
-    out.destroy()
-    await rm(temp, { force: true })
-    throw err
-  }
+    for (const item of store.runs.items(runId)) {
+      const line = JSON.stringify({
+        change: item.action,
+        id: item.recordId,
+        key: item.recordKey,
+        values: item.action === 'deleted' ? item.before : item.after,
+        ...(item.action === 'updated'
+          ? { before: item.before, changedColumns: changedColumns(item) }
+          : {})
+      })
+      if (!out.write(`${line}\n`)) await once(out, 'drain')
+      records += 1
+    }
+  })
   return { file, format, records }
 }

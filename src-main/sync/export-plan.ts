@@ -1,9 +1,8 @@
 import { once } from 'node:events'
-import { createWriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { stringify } from 'csv-stringify'
 import type { PlanItem } from '../../src-shared/model/push'
+import { streamAtomically } from '../reports/atomic-file'
 import { safeCsvCell } from '../reports/csv-cell'
 import type { Store } from '../store/open'
 
@@ -35,10 +34,8 @@ export async function exportPlan(
   const ext = extname(file).toLowerCase()
   if (ext !== '.csv' && ext !== '.json')
     throw new Error(`Export a plan to a .csv or .json file (got '${file}').`)
-  const temp = `${file}.partial-${process.pid}`
-  const out = createWriteStream(temp, { encoding: 'utf8' })
   let items = 0
-  try {
+  await streamAtomically(file, async (out) => {
     if (ext === '.csv') {
       const csv = stringify({
         header: true,
@@ -75,30 +72,23 @@ export async function exportPlan(
         items += 1
       }
       csv.end()
-    } else {
-      const head = JSON.stringify({
-        version: 1,
-        planId,
-        table: plan.table,
-        createdAt: plan.createdAt,
-        counts: plan.counts,
-        settings: plan.settings
-      })
-      out.write(`${head.slice(0, -1)},"items":[`)
-      for (const item of store.plans.items(planId)) {
-        if (!out.write(`${items ? ',' : ''}\n${JSON.stringify(planItemView(item))}`))
-          await once(out, 'drain')
-        items += 1
-      }
-      out.write('\n]}\n')
-      out.end()
+      return
     }
-    await once(out, 'finish')
-    await rename(temp, file)
-  } catch (err) {
-    out.destroy()
-    await rm(temp, { force: true })
-    throw err
-  }
+    const head = JSON.stringify({
+      version: 1,
+      planId,
+      table: plan.table,
+      createdAt: plan.createdAt,
+      counts: plan.counts,
+      settings: plan.settings
+    })
+    out.write(`${head.slice(0, -1)},"items":[`)
+    for (const item of store.plans.items(planId)) {
+      if (!out.write(`${items ? ',' : ''}\n${JSON.stringify(planItemView(item))}`))
+        await once(out, 'drain')
+      items += 1
+    }
+    out.write('\n]}\n')
+  })
   return { file, items }
 }

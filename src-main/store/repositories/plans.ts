@@ -98,6 +98,9 @@ const toItem = (r: ItemRow): StoredPlanItem => ({
   outcomeMessage: r.outcome_message
 })
 
+/** Items read per query by the paged readers. */
+const PAGE = 500
+
 export interface ItemFilter {
   actions?: readonly PlanAction[]
   outcomes?: readonly ItemOutcome[]
@@ -225,15 +228,21 @@ export class PlanRepository {
       where.push('excluded = ?')
       params.push(filter.excluded ? 1 : 0)
     }
-    if (filter.afterSeq !== undefined) {
-      where.push('seq > ?')
-      params.push(filter.afterSeq)
-    }
-    const limit = filter.limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''
+    where.push('seq > ?')
     const statement = this.db.prepare(
-      `SELECT * FROM plan_items WHERE ${where.join(' AND ')} ORDER BY seq ${limit}`
+      `SELECT * FROM plan_items WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`
     )
-    for (const row of statement.iterate(...params) as IterableIterator<ItemRow>) yield toItem(row)
+    // Read a page at a time and close the read before yielding: a caller may write to the store
+    // (or await while others do) between items, and SQLite can't write while a read is open.
+    let remaining = filter.limit ?? Number.POSITIVE_INFINITY
+    let after = filter.afterSeq ?? 0
+    while (remaining > 0) {
+      const page = statement.all(...params, after, Math.min(PAGE, remaining)) as ItemRow[]
+      for (const row of page) yield toItem(row)
+      if (page.length < Math.min(PAGE, remaining)) return
+      remaining -= page.length
+      after = page.at(-1)!.seq
+    }
   }
 
   /** Excludes (or includes again) the items of the given source rows; returns how many changed. */

@@ -195,10 +195,16 @@ export class RunRepository {
   *items(runId: number, actions?: readonly string[]): Generator<RunItem> {
     const filter = actions?.length ? `AND action IN (${actions.map(() => '?').join(', ')})` : ''
     const statement = this.db.prepare(
-      `SELECT * FROM run_items WHERE run_id = ? ${filter} ORDER BY seq`
+      `SELECT * FROM run_items WHERE run_id = ? AND seq > ? ${filter} ORDER BY seq LIMIT 500`
     )
-    for (const row of statement.iterate(runId, ...(actions ?? [])) as IterableIterator<ItemRow>)
-      yield toItem(row)
+    // A page at a time, the read closed before yielding: callers export while the app writes,
+    // and SQLite can't write while a read is open on the connection.
+    for (let after = 0; ;) {
+      const page = statement.all(runId, after, ...(actions ?? [])) as ItemRow[]
+      for (const row of page) yield toItem(row)
+      if (page.length < 500) return
+      after = page.at(-1)!.seq
+    }
   }
 
   itemCount(runId: number): number {

@@ -48,6 +48,14 @@ export function writeBatch(
  * its operations in order. Parses liberally: CRLF or LF, headers without a space after the colon.
  */
 export function readBatch(contentType: string | null, text: string): BatchPartResult[] {
+  return readMultipart(contentType, text, false)
+}
+
+function readMultipart(
+  contentType: string | null,
+  text: string,
+  inChangeSet: boolean
+): BatchPartResult[] {
   const boundary = boundaryOf(contentType)
   if (!boundary)
     throw new ProtocolError(
@@ -58,7 +66,13 @@ export function readBatch(contentType: string | null, text: string): BatchPartRe
     const { headers, body } = splitHead(part)
     const nested = boundaryOf(headers['content-type'] ?? null)
     if (nested) {
-      results.push(...readBatch(headers['content-type']!, body))
+      // OData 4.0 part 1 §11.7.2: change sets MUST NOT contain other change sets. Read as
+      // nested, thousands of levels overflowed the stack after seconds of copying.
+      if (inChangeSet)
+        throw new ProtocolError(
+          'The $batch response has a change set inside a change set, which OData does not allow; it was not read.'
+        )
+      results.push(...readMultipart(headers['content-type']!, body, true))
       continue
     }
     results.push(readHttpResponse(body))

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { readBatch } from '../../src-main/dataverse/batch-format'
+import { ProtocolError } from '../../src-main/dataverse/errors'
 import { openFileSource, SourceError, type SourceRow } from '../../src-main/sources/index'
 import { workbookParts, xlsxBytes, type XlsxCell } from '../support/fuzz-zip'
 
@@ -78,5 +80,26 @@ describe('xlsx', () => {
     const result = (await readSheet([[one, raw('<c r="B2"><v>abc</v></c>')]])) as SourceRow[]
     expect(result[0]!.error).toMatchObject({ code: 'cell-error', column: 'b' })
     expect(result[0]!.error!.message).toMatch(/cell B2 should hold a number but holds 'abc'/)
+  })
+})
+
+describe('$batch responses', () => {
+  it('a change set inside a change set is a ProtocolError, not seconds of copying and a stack overflow', () => {
+    let body = 'Content-Type: application/http\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n'
+    for (let i = 8000; i > 0; i--)
+      body = `Content-Type: multipart/mixed; boundary=b${i}x\r\n\r\n--b${i}x\r\n${body}\r\n--b${i}x--\r\n`
+    const started = Date.now()
+    expect(() => readBatch('multipart/mixed; boundary=b0', `--b0\r\n${body}--b0--\r\n`)).toThrow(
+      new ProtocolError(
+        'The $batch response has a change set inside a change set, which OData does not allow; it was not read.'
+      )
+    )
+    expect(Date.now() - started).toBeLessThan(1000)
+    // One level, as Dataverse answers a change set, still reads.
+    const one = readBatch(
+      'multipart/mixed; boundary=b0',
+      '--b0\r\nContent-Type: multipart/mixed; boundary=cs\r\n\r\n--cs\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n\r\n--cs--\r\n--b0--\r\n'
+    )
+    expect(one).toEqual([{ status: 204, headers: {}, body: '' }])
   })
 })

@@ -2,23 +2,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { DataverseClient } from '../../src-main/dataverse/client'
 import { UnreachableError } from '../../src-main/dataverse/errors'
 import { tokenSourceFrom } from '../../src-main/dataverse/token-source'
-import type { TransportEvent, TransportOptions } from '../../src-main/dataverse/transport'
+import type { TransportEvent } from '../../src-main/dataverse/transport'
 import type { ScriptedFault } from '../../src-main/sandbox/control/faults'
 import { defaultLimits } from '../../src-main/sandbox/control/limits'
 import { CampaignLog, seeded } from '../support/fault-campaign'
-import {
-  PRODUCT,
-  integrity,
-  journalDiff,
-  mirrorDiff,
-  noChanges,
-  pullJournal,
-  recordsByPrefix,
-  sandboxIds
-} from '../support/fault-tables'
-import { PullEngine } from '../../src-main/sync/pull'
-import { pullFixture, type PullFixture } from '../support/pull-fixture'
-import { pushFixture, type PushFixture } from '../support/push-fixture'
+import { StormKit } from '../support/fault-storms'
+import { PRODUCT, mirrorDiff, sandboxIds } from '../support/fault-tables'
+import { pullFixture } from '../support/pull-fixture'
+import { pushFixture } from '../support/push-fixture'
 import { startHarness, type Harness } from '../support/sandbox-harness'
 
 // Storms (issue 8; ARCHITECTURE.md: "429: wait Retry-After, lower parallelism, go on"; "every
@@ -33,8 +24,10 @@ const log = new CampaignLog(inject('faultPartsDir'), 'storms')
 const t = PRODUCT
 
 let harness: Harness
+let kit: StormKit
 beforeAll(async () => {
   harness = await startHarness({ products: 400, accounts: 10, contacts: 10 })
+  kit = new StormKit(harness, log)
 })
 beforeEach(() => {
   harness.sandbox.controls.faults.configure({ latencyMs: 0, failRate: 0, dropRate: 0, script: [] })
@@ -45,173 +38,53 @@ afterAll(async () => {
   await harness?.close()
 })
 
-/** Scripted faults; returns how many of each were served when called again. */
-function script(faults: ScriptedFault[]): () => Record<string, number> {
-  const storm = new Storm()
-  storm.add(faults)
-  return () => storm.served()
-}
-
-/** Scripted faults added as a run goes (bursts between pages), and what was served of them. */
-class Storm {
-  private readonly planned: Record<string, number> = {}
-
-  add(faults: ScriptedFault[]): void {
-    const controls = harness.sandbox.controls.faults
-    controls.configure({ script: [...controls.current().script, ...faults] })
-    for (const f of faults) this.planned[f.kind] = (this.planned[f.kind] ?? 0) + f.count
-  }
-
-  served(): Record<string, number> {
-    const left: Record<string, number> = {}
-    for (const f of harness.sandbox.controls.faults.current().script)
-      left[f.kind] = (left[f.kind] ?? 0) + f.count
-    const served: Record<string, number> = {}
-    for (const [kind, n] of Object.entries(this.planned)) served[kind] = n - (left[kind] ?? 0)
-    return served
-  }
-}
-
-function countServed(served: Record<string, number>): void {
-  for (const [kind, n] of Object.entries(served)) log.fault(kind, n)
-}
-
-/** A client whose waits are recorded, not slept (an hour's Retry-After in no time). */
-function recordingClient(options: Partial<TransportOptions> = {}) {
-  const waits: number[] = []
-  const events: TransportEvent[] = []
-  const client = new DataverseClient({
-    environmentUrl: harness.sandbox.url,
-    tokens: tokenSourceFrom(() => harness.sandbox.appToken()),
-    sleep: async (ms) => {
-      waits.push(ms)
-    },
-    onEvent: (e) => events.push(e),
-    ...options
-  })
-  return { client, waits, events }
-}
-
-function pullWith(client: DataverseClient): PullFixture {
-  const fx = pullFixture(harness)
-  fx.client = client
-  fx.engine = new PullEngine({ store: fx.store, client })
-  return fx
-}
-
-function pushWith(client: DataverseClient): PushFixture {
-  const fx = pushFixture(harness)
-  fx.client = client
-  return fx
-}
-
-/** The pull's checks: the mirror is the sandbox's table, each row journaled created once. */
-async function expectCompletePull(fx: PullFixture, where: string): Promise<void> {
-  const expected = noChanges()
-  for (const id of await sandboxIds(harness, t)) expected.created.add(id)
-  await log.check('mirror equals sandbox', async () =>
-    expect(await mirrorDiff(harness, fx, t), where).toEqual([])
-  )
-  await log.check('each change journaled exactly once', () =>
-    expect(journalDiff(pullJournal(fx.store, 0), expected), where).toEqual([])
-  )
-  await log.check('database intact', () => expect(integrity(fx.store), where).toBe('ok'))
-}
-
-/** A plan of `creates` new records (prefix) and new prices for `updates` seeded ones. */
-async function planFor(fx: PushFixture, prefix: string, creates: number, mode = 'upsert') {
-  const rows = Array.from({ length: creates }, (_, i) => ({
-    Code: `${prefix}${String(i).padStart(3, '0')}`,
-    Name: `Storm ${prefix}${i}`,
-    Amount: String(1000 + i)
-  }))
-  const plan = await fx.plan(fx.csv(`${prefix}.csv`, rows), {
-    table: t.logical,
-    map: t.map,
-    mode: mode as 'upsert' | 'create',
-    batchSize: 10
-  })
-  return { plan, rows }
-}
-
-async function expectAppliedOnce(
-  fx: PushFixture,
-  planId: number,
-  prefix: string,
-  rows: { Code: string; Name: string; Amount: string }[],
-  where: string
-): Promise<void> {
-  await log.check('each source record once in Dataverse', async () => {
-    const { keys, byKey } = await recordsByPrefix(harness, t, prefix)
-    expect(keys.length, where).toBe(rows.length)
-    expect(new Set(keys).size, where).toBe(rows.length)
-    for (const row of rows)
-      expect(byKey.get(row.Code), where).toMatchObject({
-        name: row.Name,
-        price: Number(row.Amount)
-      })
-  })
-  await log.check('each change journaled exactly once', () => {
-    const seqs = new Map<number, number>()
-    for (const run of fx.store.runs.list({ kind: 'apply', limit: 100 }))
-      for (const item of fx.store.runs.items(run.id))
-        if (item.outcome === 'done' || item.outcome === 'already-applied')
-          seqs.set(item.seq, (seqs.get(item.seq) ?? 0) + 1)
-    expect(seqs.size, where).toBe(rows.length)
-    expect(
-      [...seqs.values()].every((n) => n === 1),
-      where
-    ).toBe(true)
-    expect(fx.store.plans.get(planId)?.status, where).toBe('applied')
-  })
-  await log.check('database intact', () => expect(integrity(fx.store), where).toBe('ok'))
-}
-
 describe('429 storms', () => {
   it('a pull waits out every long Retry-After the server asks for and completes', async () => {
-    const { client, waits, events } = recordingClient()
-    const fx = pullWith(client)
-    const served = script([
+    const { client, waits, events } = kit.recordingClient()
+    const fx = kit.pullWith(client)
+    const served = kit.script([
       { kind: 'throttle', count: 12, match: 'GET /api/data/v9.2/products', retryAfterSeconds: 3600 }
     ])
     await fx.engine.run({ environment: fx.environment, table: t.logical, maxPageSize: 50 })
-    countServed(served())
+    kit.countServed(served())
     expect(served()).toEqual({ throttle: 12 })
     // Each wait is the server's hour, not the client's own backoff (reference §6.2).
     expect(waits).toEqual(Array(12).fill(3_600_000))
     expect(events.filter((e) => e.kind === 'throttled')).toHaveLength(12)
     const run = fx.store.runs.list({ kind: 'pull', limit: 1 })[0]!
     expect(run.figures).toMatchObject({ throttleWaitMs: 12 * 3_600_000 })
-    await expectCompletePull(fx, '429 storm on a pull')
+    await kit.expectCompletePull(fx, '429 storm on a pull')
     log.scenario('429 storm')
     fx.close()
   })
 
   it('an apply under a 429 storm on its writes halves its parallelism, waits, and writes each record once', async () => {
     const limits: number[] = []
-    const { client, waits } = recordingClient({
+    const { client, waits } = kit.recordingClient({
       onEvent: (e) => e.kind === 'throttled' && limits.push(client.transport.concurrency.limit)
     })
-    const fx = pushWith(client)
-    const { plan, rows } = await planFor(fx, 'S429-', 120)
+    const fx = kit.pushWith(client)
+    const { plan, rows } = await kit.planFor(fx, 'S429-', 120)
     harness.sandbox.controls.limits.configure({ dopHint: 8 })
-    const served = script([{ kind: 'throttle', count: 20, match: 'POST', retryAfterSeconds: 900 }])
+    const served = kit.script([
+      { kind: 'throttle', count: 20, match: 'POST', retryAfterSeconds: 900 }
+    ])
     const result = await fx.apply(plan.planId, { parallelism: 8 })
-    countServed(served())
+    kit.countServed(served())
     expect(served()).toEqual({ throttle: 20 })
     expect(result).toMatchObject({ created: 120, failed: 0, throttleWaitMs: 20 * 900_000 })
     expect(waits.filter((w) => w === 900_000)).toHaveLength(20)
     // Halved on each 429 (the hint was 8), never below one request at a time.
     expect(Math.min(...limits)).toBe(1)
     expect(Math.max(...limits)).toBeLessThanOrEqual(4)
-    await expectAppliedOnce(fx, plan.planId, 'S429-', rows, '429 storm on an apply')
+    await kit.expectAppliedOnce(fx, plan.planId, 'S429-', rows, '429 storm on an apply')
     log.scenario('429 storm')
     fx.close()
   })
 
   it('a storm longer than the client will wait fails the pull with a clear message, and the next pull completes', async () => {
-    const { client } = recordingClient({ maxThrottleRetries: 5 })
-    const fx = pullWith(client)
+    const { client } = kit.recordingClient({ maxThrottleRetries: 5 })
+    const fx = kit.pullWith(client)
     let served = (): Record<string, number> => ({})
     // Two pages get through first, so the failed run leaves work behind to resume.
     const failing = fx.engine.run({
@@ -220,7 +93,7 @@ describe('429 storms', () => {
       maxPageSize: 50,
       onProgress: (p) => {
         if (p.pages === 2)
-          served = script([
+          served = kit.script([
             {
               kind: 'throttle',
               count: 3,
@@ -246,11 +119,11 @@ describe('429 storms', () => {
       table: t.logical,
       maxPageSize: 50
     })
-    countServed(served())
+    kit.countServed(served())
     // The first run gave up after 5 waits; the next waited out the rest of the storm.
     expect(served()).toEqual({ throttle: 11 })
     expect(final.mode).toBe('resync')
-    await expectCompletePull(fx, 'storm beyond the budget')
+    await kit.expectCompletePull(fx, 'storm beyond the budget')
     log.scenario('429 storm')
     fx.close()
   })
@@ -273,7 +146,7 @@ describe('429 storms', () => {
     expect(refused).toBeGreaterThan(0)
     expect(elapsed).toBeGreaterThanOrEqual(1000)
     expect(result.created).toBe((await sandboxIds(harness, t)).length)
-    await expectCompletePull(fx, 'real Retry-After')
+    await kit.expectCompletePull(fx, 'real Retry-After')
     log.scenario('429 real wait')
     fx.close()
   })
@@ -281,9 +154,9 @@ describe('429 storms', () => {
 
 describe('5xx bursts', () => {
   it('a pull retries through bursts of 500 and 503 and completes', async () => {
-    const { client, waits } = recordingClient()
-    const fx = pullWith(client)
-    const storm = new Storm()
+    const { client, waits } = kit.recordingClient()
+    const fx = kit.pullWith(client)
+    const storm = kit.storm()
     const page = 'GET /api/data/v9.2/products'
     // A burst before the first page and after pages 2 and 5, each within the retry budget.
     const bursts: Record<number, ScriptedFault[]> = {
@@ -301,61 +174,61 @@ describe('5xx bursts', () => {
       maxPageSize: 50,
       onProgress: (p) => bursts[p.pages] && storm.add(bursts[p.pages]!)
     })
-    countServed(storm.served())
+    kit.countServed(storm.served())
     expect(storm.served()).toEqual({ 'fail-503': 5, 'fail-500': 7 })
     expect(waits.length).toBe(12)
-    await expectCompletePull(fx, '5xx bursts on a pull')
+    await kit.expectCompletePull(fx, '5xx bursts on a pull')
     log.scenario('5xx burst')
     fx.close()
   })
 
   it('an apply retries its upserts through 503s and 500s without writing anything twice', async () => {
-    const { client } = recordingClient()
-    const fx = pushWith(client)
-    const { plan, rows } = await planFor(fx, 'S5XX-', 80)
-    const served = script([
+    const { client } = kit.recordingClient()
+    const fx = kit.pushWith(client)
+    const { plan, rows } = await kit.planFor(fx, 'S5XX-', 80)
+    const served = kit.script([
       { kind: 'fail-503', count: 4, match: 'UpsertMultiple' },
       { kind: 'fail-500', count: 4, match: 'UpsertMultiple' }
     ])
     const result = await fx.apply(plan.planId, { parallelism: 2 })
-    countServed(served())
+    kit.countServed(served())
     expect(result).toMatchObject({ created: 80, failed: 0 })
-    await expectAppliedOnce(fx, plan.planId, 'S5XX-', rows, '5xx on upserts')
+    await kit.expectAppliedOnce(fx, plan.planId, 'S5XX-', rows, '5xx on upserts')
     log.scenario('5xx burst')
     fx.close()
   })
 
   it('a burst longer than the retry budget fails the apply cleanly; the next apply completes it', async () => {
-    const { client } = recordingClient({ maxAttempts: 3 })
-    const fx = pushWith(client)
-    const { plan, rows } = await planFor(fx, 'S5XB-', 60)
-    const served = script([{ kind: 'fail-503', count: 10, match: 'UpsertMultiple' }])
+    const { client } = kit.recordingClient({ maxAttempts: 3 })
+    const fx = kit.pushWith(client)
+    const { plan, rows } = await kit.planFor(fx, 'S5XB-', 60)
+    const served = kit.script([{ kind: 'fail-503', count: 10, match: 'UpsertMultiple' }])
     await expect(fx.apply(plan.planId, { parallelism: 1 })).rejects.toThrow(
       /kept failing POST products\/Microsoft\.Dynamics\.CRM\.UpsertMultiple after 3 attempts .*try again later/
     )
     expect(fx.store.plans.get(plan.planId)?.status).toBe('partial')
-    countServed(served())
+    kit.countServed(served())
     expect(served()).toEqual({ 'fail-503': 3 })
     harness.sandbox.controls.faults.configure({ script: [] })
     const again = await fx.apply(plan.planId)
     expect(again.failed).toBe(0)
-    await expectAppliedOnce(fx, plan.planId, 'S5XB-', rows, '5xx beyond the budget')
+    await kit.expectAppliedOnce(fx, plan.planId, 'S5XB-', rows, '5xx beyond the budget')
     log.scenario('5xx burst')
     fx.close()
   })
 
   it('a 500 on a create that must not be repeated is reported, not retried; the next apply finds what was done', async () => {
-    const { client } = recordingClient()
-    const fx = pushWith(client)
-    const { plan, rows } = await planFor(fx, 'SCRE-', 40, 'create')
-    const served = script([{ kind: 'fail-500', count: 1, match: 'CreateMultiple' }])
+    const { client } = kit.recordingClient()
+    const fx = kit.pushWith(client)
+    const { plan, rows } = await kit.planFor(fx, 'SCRE-', 40, 'create')
+    const served = kit.script([{ kind: 'fail-500', count: 1, match: 'CreateMultiple' }])
     await expect(fx.apply(plan.planId, { parallelism: 1 })).rejects.toThrow(
       /may have been applied; check before sending it again/
     )
-    countServed(served())
+    kit.countServed(served())
     const again = await fx.apply(plan.planId)
     expect(again.failed).toBe(0)
-    await expectAppliedOnce(fx, plan.planId, 'SCRE-', rows, '500 on CreateMultiple')
+    await kit.expectAppliedOnce(fx, plan.planId, 'SCRE-', rows, '500 on CreateMultiple')
     log.scenario('5xx burst')
     fx.close()
   })
@@ -363,9 +236,9 @@ describe('5xx bursts', () => {
 
 describe('dropped connections', () => {
   it('a pull retries connections dropped before and in the middle of a response', async () => {
-    const { client } = recordingClient()
-    const fx = pullWith(client)
-    const storm = new Storm()
+    const { client } = kit.recordingClient()
+    const fx = kit.pullWith(client)
+    const storm = kit.storm()
     const page = 'GET /api/data/v9.2/products'
     const drops: Record<number, ScriptedFault[]> = {
       0: [
@@ -386,41 +259,41 @@ describe('dropped connections', () => {
       maxPageSize: 40,
       onProgress: (p) => drops[p.pages] && storm.add(drops[p.pages]!)
     })
-    countServed(storm.served())
+    kit.countServed(storm.served())
     expect(storm.served()).toEqual({ 'drop-before': 4, 'drop-mid-response': 6 })
-    await expectCompletePull(fx, 'drops on a pull')
+    await kit.expectCompletePull(fx, 'drops on a pull')
     log.scenario('dropped connection')
     fx.close()
   })
 
   it('upserts whose answers were lost are sent again without duplicating a record', async () => {
-    const { client } = recordingClient()
-    const fx = pushWith(client)
-    const { plan, rows } = await planFor(fx, 'SDRP-', 90)
-    const served = script([
+    const { client } = kit.recordingClient()
+    const fx = kit.pushWith(client)
+    const { plan, rows } = await kit.planFor(fx, 'SDRP-', 90)
+    const served = kit.script([
       { kind: 'drop-mid-response', count: 4, match: 'UpsertMultiple' },
       { kind: 'drop-before', count: 2, match: 'UpsertMultiple' }
     ])
     const result = await fx.apply(plan.planId, { parallelism: 3 })
-    countServed(served())
+    kit.countServed(served())
     expect(result).toMatchObject({ created: 90, failed: 0 })
-    await expectAppliedOnce(fx, plan.planId, 'SDRP-', rows, 'drops on upserts')
+    await kit.expectAppliedOnce(fx, plan.planId, 'SDRP-', rows, 'drops on upserts')
     log.scenario('dropped connection')
     fx.close()
   })
 
   it('a create whose answer was lost is not sent blind again; the next apply finds it done', async () => {
-    const { client } = recordingClient()
-    const fx = pushWith(client)
-    const { plan, rows } = await planFor(fx, 'SDCR-', 30, 'create')
-    const served = script([{ kind: 'drop-mid-response', count: 1, match: 'CreateMultiple' }])
+    const { client } = kit.recordingClient()
+    const fx = kit.pushWith(client)
+    const { plan, rows } = await kit.planFor(fx, 'SDCR-', 30, 'create')
+    const served = kit.script([{ kind: 'drop-mid-response', count: 1, match: 'CreateMultiple' }])
     await expect(fx.apply(plan.planId, { parallelism: 1 })).rejects.toThrow(
       /may have been applied; check before sending it again/
     )
-    countServed(served())
+    kit.countServed(served())
     const again = await fx.apply(plan.planId)
     expect(again).toMatchObject({ failed: 0, alreadyApplied: 10 })
-    await expectAppliedOnce(fx, plan.planId, 'SDCR-', rows, 'drop on CreateMultiple')
+    await kit.expectAppliedOnce(fx, plan.planId, 'SDCR-', rows, 'drop on CreateMultiple')
     log.scenario('dropped connection')
     fx.close()
   })
@@ -428,9 +301,9 @@ describe('dropped connections', () => {
   it('random 5xx and drops on every request: runs end complete or cleanly failed, and repeating them completes', async () => {
     const rnd = seeded(seed, 'storm:random')
     const faultSeed = rnd.int(1, 2 ** 30)
-    const { client } = recordingClient({ maxAttempts: 3 })
-    const fx = pushWith(client)
-    const { plan, rows } = await planFor(fx, 'SRND-', 240)
+    const { client } = kit.recordingClient({ maxAttempts: 3 })
+    const fx = kit.pushWith(client)
+    const { plan, rows } = await kit.planFor(fx, 'SRND-', 240)
     harness.sandbox.controls.stats.reset()
     harness.sandbox.controls.faults.configure({ failRate: 0.15, dropRate: 0.15, seed: faultSeed })
     let failures = 0
@@ -449,16 +322,15 @@ describe('dropped connections', () => {
     const injected = harness.sandbox.controls.stats.snapshot().faultsInjected
     harness.sandbox.controls.faults.configure({ failRate: 0, dropRate: 0 })
     log.fault('random 5xx or drop', injected)
-    log.fault('failed runs resumed', failures)
     expect(injected).toBeGreaterThan(5)
-    await expectAppliedOnce(
+    await kit.expectAppliedOnce(
       fx,
       plan.planId,
       'SRND-',
       rows,
       `random faults (${failures} failed runs)`
     )
-    const mirror = pullWith(client)
+    const mirror = kit.pullWith(client)
     await mirror.engine.run({ environment: mirror.environment, table: t.logical })
     await log.check('mirror equals sandbox', async () =>
       expect(await mirrorDiff(harness, mirror, t)).toEqual([])
@@ -504,7 +376,7 @@ describe('slow responses past the client timeout', () => {
       maxDelayMs: 400,
       onEvent: (e) => e.kind === 'retry' && /no answer/.test(e.reason) && timeouts.push(e)
     })
-    const { plan, rows } = await planFor(fx, 'SSLO-', 60)
+    const { plan, rows } = await kit.planFor(fx, 'SSLO-', 60)
     // Slow for 600 ms: the writes that time out are still done by the server, later.
     harness.sandbox.controls.faults.configure({ latencyMs: 300 })
     const slow = setTimeout(() => harness.sandbox.controls.faults.configure({ latencyMs: 0 }), 600)
@@ -514,7 +386,7 @@ describe('slow responses past the client timeout', () => {
     log.fault('slow response (timeout)', timeouts.length)
     expect(timeouts.length).toBeGreaterThan(0)
     expect(result.failed).toBe(0)
-    await expectAppliedOnce(fx, plan.planId, 'SSLO-', rows, 'slow writes')
+    await kit.expectAppliedOnce(fx, plan.planId, 'SSLO-', rows, 'slow writes')
     log.scenario('slow responses')
     fx.close()
   })

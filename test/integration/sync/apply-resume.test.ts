@@ -56,6 +56,17 @@ function childApply(
   })
 }
 
+/** Waits until the sandbox has served nothing new for a few polls. */
+async function quiet(h: Harness): Promise<void> {
+  let last = -1
+  for (let still = 0; still < 3;) {
+    const total = h.sandbox.controls.stats.snapshot().total
+    still = total === last ? still + 1 : 0
+    last = total
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 describe('apply: killed mid-way, then started again', () => {
   it('completes without duplicates and does not send again what was done', async () => {
     const fx = pushFixture(harness)
@@ -77,6 +88,9 @@ describe('apply: killed mid-way, then started again', () => {
     expect(doneBefore).toBeGreaterThanOrEqual(100)
     expect(doneBefore).toBeLessThan(400)
 
+    // The killed child's last request may still be in the sandbox: let it finish before
+    // counting, or its write would be counted against the resumed apply.
+    await quiet(harness)
     harness.sandbox.controls.stats.reset()
     const resumed = await fx.apply(plan.planId, { batchSize: 20 })
     expect(resumed.failed).toBe(0)

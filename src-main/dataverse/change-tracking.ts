@@ -25,7 +25,10 @@ export interface TrackOptions {
   signal?: AbortSignal
 }
 
-const GUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/
+/** A record id: exactly a GUID. It goes into the mirror, and from there into URLs and $batch. */
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+/** The GUID inside an `@id` such as `https://…/accounts(<guid>)`. */
+const GUID_IN = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/
 
 /**
  * Reads a table's changes page by page: the initial request with `Prefer: odata.track-changes`,
@@ -95,7 +98,7 @@ function toChange(row: Record<string, unknown>, primaryId: string, entitySet: st
   }
   if (row['@removed'] !== undefined) {
     const ref = typeof row['@id'] === 'string' ? row['@id'] : row[primaryId]
-    const id = typeof ref === 'string' ? GUID.exec(ref)?.[0] : undefined
+    const id = typeof ref === 'string' ? GUID_IN.exec(ref)?.[0] : undefined
     if (!id) throw new ProtocolError(`A removed ${entitySet} entry has no id.`)
     return { kind: 'deleted', id: id.toLowerCase() }
   }

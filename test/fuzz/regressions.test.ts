@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readBatch } from '../../src-main/dataverse/batch-format'
+import { trackChanges } from '../../src-main/dataverse/change-tracking'
 import { ProtocolError } from '../../src-main/dataverse/errors'
+import type { Transport } from '../../src-main/dataverse/transport'
 import { openFileSource, SourceError, type SourceRow } from '../../src-main/sources/index'
 import { workbookParts, xlsxBytes, type XlsxCell } from '../support/fuzz-zip'
 
@@ -101,5 +103,41 @@ describe('$batch responses', () => {
       '--b0\r\nContent-Type: multipart/mixed; boundary=cs\r\n\r\n--cs\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n\r\n--cs--\r\n--b0--\r\n'
     )
     expect(one).toEqual([{ status: 204, headers: {}, body: '' }])
+  })
+})
+
+describe('change tracking', () => {
+  const ROOT = 'https://contoso.crm.dynamics.com/api/data/v9.2/'
+  const GUID = '49b0be2e-d01c-ed11-b83e-000d3a572421'
+  async function read(rows: Record<string, unknown>[]): Promise<unknown> {
+    const transport = {
+      send: async () => ({
+        status: 200,
+        headers: new Headers({ 'content-type': 'application/json' }),
+        text: JSON.stringify({ value: rows, '@odata.deltaLink': `${ROOT}accounts?$deltatoken=1` })
+      })
+    } as unknown as Transport
+    const pages = trackChanges(transport, {
+      entitySet: 'accounts',
+      primaryId: 'accountid',
+      select: ['name'],
+      deltaLink: `${ROOT}accounts?$deltatoken=0`
+    })
+    return (await pages.next()).value
+  }
+
+  it('an id that only contains a GUID never reaches the mirror (nor URLs and $batch bodies later)', async () => {
+    for (const id of [`${GUID}/../../WhoAmI`, `x${GUID}`, `${GUID}) HTTP/1.1\r\nX-Injected: 1`]) {
+      await expect(read([{ accountid: id, name: 'x' }])).rejects.toThrow(
+        new ProtocolError("A accounts row in the changes has no 'accountid'.")
+      )
+      await expect(
+        read([{ '@odata.context': `${ROOT}$metadata#accounts/$deletedEntity`, id }])
+      ).rejects.toThrow(new ProtocolError('A deleted accounts entry has no id.'))
+    }
+    // The @removed form names the record by its URL: the GUID in it is the id.
+    await expect(
+      read([{ '@removed': { reason: 'deleted' }, '@id': `${ROOT}accounts(${GUID})` }])
+    ).resolves.toMatchObject({ changes: [{ kind: 'deleted', id: GUID }] })
   })
 })

@@ -221,3 +221,70 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
     })
   })
 }
+
+/** A process the campaign started (dvsync, a sandbox), with what it printed so far. */
+export interface Started {
+  child: ChildProcess
+  stdout(): string
+  stderr(): string
+  /** Resolves once stdout or stderr matches (rejects if the process ends first or in time). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Starts `node args…` in the checkout, tracked so a failed test leaves nothing running. */
+export function startNode(args: string[], env: Record<string, string> = {}): Started {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  children.add(child)
+  let out = ''
+  let err = ''
+  const watchers = new Set<() => void>()
+  const notify = (): void => watchers.forEach((w) => w())
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString()
+    notify()
+  })
+  child.stderr!.on('data', (c: Buffer) => {
+    err += c.toString()
+    notify()
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      children.delete(child)
+      notify()
+      resolve({ code, signal })
+    })
+  )
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor: (pattern, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          watchers.delete(check)
+          reject(new Error(`no ${pattern} in time; stdout: ${out}\nstderr: ${err}`))
+        }, timeoutMs)
+        const check = (): void => {
+          const m = pattern.exec(out) ?? pattern.exec(err)
+          if (m || child.exitCode !== null || child.signalCode !== null) {
+            watchers.delete(check)
+            clearTimeout(timer)
+            if (m) resolve(m)
+            else reject(new Error(`ended before ${pattern}; stdout: ${out}\nstderr: ${err}`))
+          }
+        }
+        watchers.add(check)
+        check()
+      })
+  }
+}
+
+/** `dvsync …` as a user or a scheduler runs it. */
+export const startDvsync = (args: string[], env: Record<string, string> = {}): Started =>
+  startNode([join(ROOT, 'bin/dvsync.cjs'), ...args], env)

@@ -8,6 +8,7 @@ import type {
   PlanSummary,
   PushSettings
 } from '../../../src-shared/model/push'
+import { likeAny } from './like'
 
 /** The table as the plan saw it, so the apply needs no metadata round trips. */
 export interface PlanDetails {
@@ -109,6 +110,29 @@ export interface ItemFilter {
   /** Rows in seq order after this seq (paging). */
   afterSeq?: number
   limit?: number
+}
+
+/** Which of a plan's items a page of the preview holds. */
+export interface PlanItemQuery {
+  actions?: readonly PlanAction[] | undefined
+  /** Matches the key, record id, location, a changed value or the error (case-insensitive). */
+  search?: string | undefined
+}
+
+function pageWhere(planId: number, query: PlanItemQuery): { sql: string; params: unknown[] } {
+  const where = ['plan_id = ?']
+  const params: unknown[] = [planId]
+  if (query.actions?.length) {
+    where.push(`action IN (${query.actions.map(() => '?').join(', ')})`)
+    params.push(...query.actions)
+  }
+  const search = query.search?.trim()
+  if (search) {
+    const like = likeAny(['record_key', 'record_id', 'location', 'changes', 'error'], search)
+    where.push(like.sql)
+    params.push(...like.params)
+  }
+  return { sql: where.join(' AND '), params }
 }
 
 /** Plans (previews) and their items, which double as the apply journal. */
@@ -253,6 +277,48 @@ export class PlanRepository {
     return this.db.transaction(() =>
       rows.reduce((n, row) => n + statement.run(excluded ? 1 : 0, planId, row).changes, 0)
     )()
+  }
+
+  /** Excludes (or includes again) items by seq, whether or not they have a source row. */
+  setExcludedItems(planId: number, seqs: readonly number[], excluded: boolean): number {
+    const statement = this.db.prepare(
+      'UPDATE plan_items SET excluded = ? WHERE plan_id = ? AND seq = ? AND excluded <> ?'
+    )
+    const flag = excluded ? 1 : 0
+    return this.db.transaction(() =>
+      seqs.reduce((n, seq) => n + statement.run(flag, planId, seq, flag).changes, 0)
+    )()
+  }
+
+  /**
+   * One page of a plan's items for the preview, filtered, in seq order (paged in SQL over the
+   * (plan_id, seq) index: a 100,000-item plan pages without being read whole).
+   */
+  itemsPage(planId: number, query: PlanItemQuery, offset: number, limit: number): StoredPlanItem[] {
+    const { sql, params } = pageWhere(planId, query)
+    return (
+      this.db
+        .prepare(`SELECT * FROM plan_items WHERE ${sql} ORDER BY seq LIMIT ? OFFSET ?`)
+        .all(...params, limit, offset) as ItemRow[]
+    ).map(toItem)
+  }
+
+  countItems(planId: number, query: PlanItemQuery = {}): number {
+    const { sql, params } = pageWhere(planId, query)
+    return (
+      this.db.prepare(`SELECT count(*) AS n FROM plan_items WHERE ${sql}`).get(...params) as {
+        n: number
+      }
+    ).n
+  }
+
+  /** Items per action, and how many of them are excluded, as the plan is now. */
+  actionCounts(planId: number): { action: PlanAction; total: number; excluded: number }[] {
+    return this.db
+      .prepare(
+        'SELECT action, count(*) AS total, sum(excluded) AS excluded FROM plan_items WHERE plan_id = ? GROUP BY action'
+      )
+      .all(planId) as { action: PlanAction; total: number; excluded: number }[]
   }
 
   setOutcome(

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { RunItem, RunKind, RunRecord, RunStatus } from '../../../src-shared/model/run'
+import { likeAny } from './like'
 
 interface RunRow {
   id: number
@@ -86,6 +87,34 @@ export interface NewRunItem {
   after?: string | null
   errorCode?: string | null
   errorMessage?: string | null
+}
+
+/** Which of a run's items a page holds: by action, outcome and text. */
+export interface RunItemFilter {
+  actions?: readonly string[] | undefined
+  outcomes?: readonly string[] | undefined
+  /** Matches the record id, the key, a before/after value or the error (case-insensitive). */
+  search?: string | undefined
+}
+
+function itemWhere(runId: number, filter: RunItemFilter): { sql: string; params: unknown[] } {
+  const where = ['run_id = ?']
+  const params: unknown[] = [runId]
+  if (filter.actions?.length) {
+    where.push(`action IN (${filter.actions.map(() => '?').join(', ')})`)
+    params.push(...filter.actions)
+  }
+  if (filter.outcomes?.length) {
+    where.push(`outcome IN (${filter.outcomes.map(() => '?').join(', ')})`)
+    params.push(...filter.outcomes)
+  }
+  const search = filter.search?.trim()
+  if (search) {
+    const like = likeAny(['record_id', 'record_key', 'before', 'after', 'error_message'], search)
+    where.push(like.sql)
+    params.push(...like.params)
+  }
+  return { sql: where.join(' AND '), params }
 }
 
 /** The run journal: runs, their figures, and what happened to each record. */
@@ -205,6 +234,47 @@ export class RunRepository {
       if (page.length < 500) return
       after = page.at(-1)!.seq
     }
+  }
+
+  /**
+   * One page of a run's items, filtered, in seq order: paged in SQL over the (run_id, seq) index,
+   * so the 100th page of a million items costs about what the first does. For the screens.
+   */
+  itemsPage(runId: number, filter: RunItemFilter, offset: number, limit: number): RunItem[] {
+    const { sql, params } = itemWhere(runId, filter)
+    return (
+      this.db
+        .prepare(`SELECT * FROM run_items WHERE ${sql} ORDER BY seq LIMIT ? OFFSET ?`)
+        .all(...params, limit, offset) as ItemRow[]
+    ).map(toItem)
+  }
+
+  /** How many of a run's items match the filter (all of them without one). */
+  countItems(runId: number, filter: RunItemFilter = {}): number {
+    const { sql, params } = itemWhere(runId, filter)
+    return (
+      this.db.prepare(`SELECT count(*) AS n FROM run_items WHERE ${sql}`).get(...params) as {
+        n: number
+      }
+    ).n
+  }
+
+  /** A run's items counted by action (created/updated/deleted, create/update/…). */
+  countsByAction(runId: number): Record<string, number> {
+    const rows = this.db
+      .prepare('SELECT action, count(*) AS n FROM run_items WHERE run_id = ? GROUP BY action')
+      .all(runId) as { action: string; n: number }[]
+    return Object.fromEntries(rows.map((r) => [r.action, r.n]))
+  }
+
+  /** A run's items counted by outcome (done, failed, conflict, excluded, already-applied). */
+  countsByOutcome(runId: number): Record<string, number> {
+    const rows = this.db
+      .prepare(
+        "SELECT coalesce(outcome, '') AS outcome, count(*) AS n FROM run_items WHERE run_id = ? GROUP BY outcome"
+      )
+      .all(runId) as { outcome: string; n: number }[]
+    return Object.fromEntries(rows.filter((r) => r.outcome).map((r) => [r.outcome, r.n]))
   }
 
   itemCount(runId: number): number {

@@ -10,6 +10,7 @@ import { AppError } from '../app/errors'
 import { AuthFailedError } from '../auth/index'
 import { UnknownEnvironmentError } from '../app/services'
 import { ColumnSelectionError } from '../sync/columns'
+import { SourceError } from '../sources/index'
 import { ChangeTrackingDisabledError } from '../sync/pull'
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes'
 
@@ -34,7 +35,9 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
     err instanceof UnknownEnvironmentError ||
     err instanceof UnknownTableError ||
     err instanceof ColumnSelectionError ||
-    err instanceof ChangeTrackingDisabledError
+    err instanceof ChangeTrackingDisabledError ||
+    // A source file that is missing or can't be read: the message says what to fix.
+    err instanceof SourceError
   ) {
     return ExitCode.BadInput
   }
@@ -56,7 +59,8 @@ export function describeError(err: unknown, context: { env?: string | undefined 
     err instanceof UnknownEnvironmentError ||
     err instanceof ColumnSelectionError ||
     err instanceof ChangeTrackingDisabledError ||
-    err instanceof CancelledError
+    err instanceof CancelledError ||
+    err instanceof SourceError
   ) {
     return err.message
   }

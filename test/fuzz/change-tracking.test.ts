@@ -137,7 +137,7 @@ function expectedOf(specs: PageSpec[]): {
       return { pages, failsAt: i }
     if (
       !Array.isArray(spec.value) ||
-      spec.value.some((r) => r === null || typeof r !== 'object' || Array.isArray(r))
+      (spec.value as unknown[]).some((r) => r === null || typeof r !== 'object' || Array.isArray(r))
     )
       return { pages, failsAt: i }
     if (spec.link === 'number' || spec.link === 'none') return { pages, failsAt: i }

@@ -7,6 +7,7 @@ import { trackChanges } from '../../src-main/dataverse/change-tracking'
 import { ProtocolError } from '../../src-main/dataverse/errors'
 import type { Transport } from '../../src-main/dataverse/transport'
 import { openFileSource, SourceError, type SourceRow } from '../../src-main/sources/index'
+import { dvsync } from '../support/fuzz-cli'
 import { workbookParts, xlsxBytes, type XlsxCell } from '../support/fuzz-zip'
 
 /**
@@ -139,5 +140,65 @@ describe('change tracking', () => {
     await expect(
       read([{ '@removed': { reason: 'deleted' }, '@id': `${ROOT}accounts(${GUID})` }])
     ).resolves.toMatchObject({ changes: [{ kind: 'deleted', id: GUID }] })
+  })
+})
+
+describe('dvsync profile import and plan', () => {
+  const dataDir = join(dir, 'cli-data')
+  const file = (name: string, content: string): string => {
+    const path = join(dir, name)
+    writeFileSync(path, content)
+    return path
+  }
+  const profile = (settings: string): string =>
+    `{"version":1,"name":"p","kind":"push","table":"account","settings":${settings}}`
+
+  it('settings nested 20,000 deep are refused (exit 2), not a stack overflow (exit 70)', async () => {
+    await dvsync(dataDir, [
+      'env',
+      'add',
+      'prod',
+      '--url',
+      'https://contoso.crm.dynamics.com',
+      '--auth',
+      'env-token'
+    ])
+    const deep = file(
+      'deep.json',
+      profile(`{"environment":"prod","x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`)
+    )
+    const run = await dvsync(dataDir, ['profile', 'import', deep])
+    expect(run.code, run.stderr).toBe(2)
+    expect(run.stderr).toBe(
+      `dvsync: ${deep} is not a profile file: settings nests more than 32 levels deep\n`
+    )
+  })
+
+  it('a profile saved with a byte-order mark (Notepad) imports', async () => {
+    const bom = file('bom.json', `\uFEFF${profile('{"environment":"prod"}')}`)
+    const run = await dvsync(dataDir, ['profile', 'import', bom, '--name', 'bom'])
+    expect(run.code, run.stderr).toBe(0)
+  })
+
+  it('a source file that is missing, or a profile path that is no path, is exit 2 with the message, not 70 with a stack', async () => {
+    const missing = join(dir, 'missing.csv')
+    const run = await dvsync(dataDir, [
+      'plan',
+      '--env',
+      'prod',
+      '--table',
+      'account',
+      '--source',
+      missing
+    ])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe(
+      `dvsync: ${missing}: the file does not exist: check the path and the name.\n`
+    )
+    const odd = file('odd.json', profile('{"environment":"prod","source":{"file":[]}}'))
+    expect((await dvsync(dataDir, ['profile', 'import', odd, '--name', 'odd'])).code).toBe(0)
+    const used = await dvsync(dataDir, ['plan', '--profile', 'odd'])
+    expect(used.code).toBe(2)
+    expect(used.stderr).toBe("dvsync: The profile's source file is not a path ([]).\n")
   })
 })

@@ -38,7 +38,11 @@ export const DEFECTS_FOUND = [
   'xlsx: a date-formatted cell whose value is no date (1e308, abc) threw a RangeError out of the source',
   'xlsx: a number cell holding no number (abc, 1e999) came out as NaN, i.e. null once serialised',
   '$batch reader: change sets nested 8,000 deep (600 KB) overflowed the stack after 2.4 s of quadratic copying',
-  'change tracking: an id that only contained a GUID ("<guid>/../../WhoAmI", "<guid>) HTTP/1.1\\r\\n…") was accepted into the mirror, and from there into request paths and $batch bodies'
+  'change tracking: an id that only contained a GUID ("<guid>/../../WhoAmI", "<guid>) HTTP/1.1\\r\\n…") was accepted into the mirror, and from there into request paths and $batch bodies',
+  'dvsync profile import: settings nested 20,000 deep overflowed the stack when stored (exit 70 with a stack trace)',
+  'dvsync plan/push: a missing or unreadable source file (a SourceError) was exit 70 with a stack trace, not exit 2 with its message',
+  'dvsync plan --profile: a profile whose source file is not a string reached fs.stat (ERR_INVALID_ARG_TYPE)',
+  'dvsync profile import: a file saved with a UTF-8 byte-order mark (Notepad) was refused as invalid JSON'
 ]
 
 export default function setup(project: TestProject): () => void {

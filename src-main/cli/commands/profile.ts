@@ -6,13 +6,35 @@ import { textTable } from '../format'
 import type { CommandContext } from '../main'
 import { addPushOptions, resolvePush, type PushFlags } from './push-options'
 
+/** Settings are a few levels deep; far deeper JSON overflowed the stack when it was stored. */
+const MAX_SETTINGS_DEPTH = 32
+
+/** How deeply arrays and objects nest in a parsed JSON value (iteratively: no stack to blow). */
+function depthOf(value: unknown): number {
+  let deepest = 0
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length) {
+    const [item, depth] = stack.pop()!
+    if (item === null || typeof item !== 'object') continue
+    deepest = Math.max(deepest, depth + 1)
+    if (deepest > MAX_SETTINGS_DEPTH) return deepest
+    for (const child of Object.values(item)) stack.push([child, depth + 1])
+  }
+  return deepest
+}
+
 /** The file format of an exported profile: versioned, checked on import. */
 const profileFile = z.object({
   version: z.literal(1),
   name: z.string().min(1).max(100),
   kind: z.enum(['pull', 'push']),
   table: z.string().min(1),
-  settings: z.record(z.string(), z.unknown())
+  settings: z
+    .record(z.string(), z.unknown())
+    .refine(
+      (settings) => depthOf(settings) <= MAX_SETTINGS_DEPTH,
+      `nests more than ${MAX_SETTINGS_DEPTH} levels deep`
+    )
 })
 
 export function registerProfile(program: Command, context: CommandContext): void {
@@ -129,7 +151,10 @@ export function registerProfile(program: Command, context: CommandContext): void
     .action(async (path: string, flags: { name?: string }) => {
       let parsed
       try {
-        parsed = profileFile.safeParse(JSON.parse(readFileSync(path, 'utf8')))
+        // Notepad and PowerShell 5 save UTF-8 with a byte-order mark; JSON.parse refuses it.
+        parsed = profileFile.safeParse(
+          JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''))
+        )
       } catch (err) {
         throw new CliError(`${path} is not a profile file: ${(err as Error).message}`)
       }

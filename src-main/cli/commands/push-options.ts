@@ -95,6 +95,9 @@ export function resolvePush(services: Services, flags: PushFlags): ResolvedPush 
       throw new CliError('Say which table: --table LOGICAL (or a --profile that names one).')
     if (!file)
       throw new CliError('Say which file to push: --source FILE (or a --profile that names one).')
+    // A profile is a file anyone may have edited (or imported): its path must be a path.
+    if (typeof file !== 'string')
+      throw new CliError(`The profile's source file is not a path (${JSON.stringify(file)}).`)
     const settings = pushSettings({
       ...saved.push,
       table,

@@ -7,9 +7,24 @@ import {
 } from '../../src-shared/model/metadata'
 import type { ColumnMapping, MatchKey, PushSettings } from '../../src-shared/model/push'
 
+/** Which part of a mapping entry (or the key choice) a MappingError is about, for forms. */
+export type MappingPart = 'source' | 'target' | 'lookup' | 'key'
+
 /** A mapping or key choice that can't work; nothing is planned or sent. */
 export class MappingError extends Error {
   override name = 'MappingError'
+  constructor(
+    message: string,
+    readonly part: MappingPart = 'target'
+  ) {
+    super(message)
+  }
+}
+
+/** One thing wrong with a mapping, with the form field it belongs to (`mapping.2.source`, `key`). */
+export interface MappingProblem {
+  field: string
+  message: string
 }
 
 export interface ResolvedLookup {
@@ -71,36 +86,75 @@ export function resolveMapping(
   lookupTables: ReadonlyMap<string, TableDetails>,
   sourceColumns: readonly string[]
 ): ResolvedMapping {
-  const columnsByName = new Map(table.columns.map((c) => [c.logicalName, c]))
-  const sources = new Set(sourceColumns)
   const resolved: ResolvedColumn[] = []
   const seenTargets = new Set<string>()
-  for (const m of settings.mapping) {
-    const column = columnsByName.get(m.target.toLowerCase())
-    if (!column)
-      throw new MappingError(
-        `The mapping names column '${m.target}', which table '${table.logicalName}' doesn't have.`
-      )
-    if (!column.validForCreate && !column.validForUpdate && !column.isPrimaryId) {
-      throw new MappingError(
-        `Column '${column.logicalName}' can't be written (Dataverse computes it); remove it from the mapping.`
-      )
-    }
-    if (seenTargets.has(column.logicalName))
-      throw new MappingError(
-        `Column '${column.logicalName}' is mapped twice; map each column from one source column.`
-      )
-    seenTargets.add(column.logicalName)
-    const lookup = isLookupType(column.type) ? resolveLookup(m, column, lookupTables) : undefined
-    for (const source of lookup?.sourceColumns ?? [m.source]) {
-      if (!sources.has(source))
-        throw new MappingError(
-          `The source has no column '${source}' (mapped to ${column.logicalName}). Its columns: ${sourceColumns.join(', ')}.`
-        )
-    }
-    resolved.push({ source: m.source, column, ...(lookup ? { lookup } : {}) })
-  }
+  for (const m of settings.mapping)
+    resolved.push(resolveEntry(m, table, lookupTables, sourceColumns, seenTargets))
   return { table, columns: resolved, key: resolveKey(settings.key, table, resolved) }
+}
+
+/**
+ * Every problem of a mapping and key choice at once, each with its form field, where
+ * resolveMapping stops at the first: for the profile editor's messages beside each field.
+ */
+export function mappingProblems(
+  settings: Pick<PushSettings, 'mapping' | 'key'>,
+  table: TableDetails,
+  lookupTables: ReadonlyMap<string, TableDetails>,
+  sourceColumns: readonly string[]
+): MappingProblem[] {
+  const problems: MappingProblem[] = []
+  const resolved: ResolvedColumn[] = []
+  const seenTargets = new Set<string>()
+  settings.mapping.forEach((m, i) => {
+    try {
+      resolved.push(resolveEntry(m, table, lookupTables, sourceColumns, seenTargets))
+    } catch (err) {
+      if (!(err instanceof MappingError)) throw err
+      problems.push({ field: `mapping.${i}.${err.part}`, message: err.message })
+    }
+  })
+  try {
+    resolveKey(settings.key, table, resolved)
+  } catch (err) {
+    if (!(err instanceof MappingError)) throw err
+    problems.push({ field: 'key', message: err.message })
+  }
+  return problems
+}
+
+/** One mapping entry checked against the table; `seenTargets` catches a column mapped twice. */
+function resolveEntry(
+  m: ColumnMapping,
+  table: TableDetails,
+  lookupTables: ReadonlyMap<string, TableDetails>,
+  sourceColumns: readonly string[],
+  seenTargets: Set<string>
+): ResolvedColumn {
+  const column = table.columns.find((c) => c.logicalName === m.target.toLowerCase())
+  if (!column)
+    throw new MappingError(
+      `The mapping names column '${m.target}', which table '${table.logicalName}' doesn't have.`
+    )
+  if (!column.validForCreate && !column.validForUpdate && !column.isPrimaryId) {
+    throw new MappingError(
+      `Column '${column.logicalName}' can't be written (Dataverse computes it); remove it from the mapping.`
+    )
+  }
+  if (seenTargets.has(column.logicalName))
+    throw new MappingError(
+      `Column '${column.logicalName}' is mapped twice; map each column from one source column.`
+    )
+  seenTargets.add(column.logicalName)
+  const lookup = isLookupType(column.type) ? resolveLookup(m, column, lookupTables) : undefined
+  for (const source of lookup?.sourceColumns ?? [m.source]) {
+    if (!sourceColumns.includes(source))
+      throw new MappingError(
+        `The source has no column '${source}' (mapped to ${column.logicalName}). Its columns: ${sourceColumns.join(', ')}.`,
+        'source'
+      )
+  }
+  return { source: m.source, column, ...(lookup ? { lookup } : {}) }
 }
 
 function resolveKey(
@@ -112,7 +166,8 @@ function resolveKey(
     const column = columns.find((c) => c.column.isPrimaryId)
     if (!column)
       throw new MappingError(
-        `Matching by id needs a source column mapped to ${table.primaryIdAttribute}.`
+        `Matching by id needs a source column mapped to ${table.primaryIdAttribute}.`,
+        'key'
       )
     return { kind: 'primary', column }
   }
@@ -138,18 +193,21 @@ function resolveKey(
   const list = active.map((k) => `${k.logicalName} (${k.columns.join(', ')})`).join('; ') || 'none'
   if (!info)
     throw new MappingError(
-      `Table '${table.logicalName}' has no alternate key ${key.name || key.columns.join('+')}. Active keys: ${list}.`
+      `Table '${table.logicalName}' has no alternate key ${key.name || key.columns.join('+')}. Active keys: ${list}.`,
+      'key'
     )
   if (info.status !== 'Active') {
     throw new MappingError(
-      `Key '${info.logicalName}' of '${table.logicalName}' is ${info.status}; records can only be matched by an Active key. Active keys: ${list}.`
+      `Key '${info.logicalName}' of '${table.logicalName}' is ${info.status}; records can only be matched by an Active key. Active keys: ${list}.`,
+      'key'
     )
   }
   const keyColumns = info.columns.map((name) => {
     const c = columns.find((r) => r.column.logicalName === name)
     if (!c)
       throw new MappingError(
-        `Key column '${name}' of key '${info.logicalName}' is not mapped from the source; every key column needs a source column.`
+        `Key column '${name}' of key '${info.logicalName}' is not mapped from the source; every key column needs a source column.`,
+        'key'
       )
     return c
   })
@@ -165,17 +223,22 @@ function resolveLookup(
     m.lookup?.table ?? (column.targets?.length === 1 ? column.targets[0] : undefined)
   if (!targetName) {
     throw new MappingError(
-      `Lookup '${column.logicalName}' can point at ${column.targets?.join(' or ')}; say which table the source values belong to.`
+      `Lookup '${column.logicalName}' can point at ${column.targets?.join(' or ')}; say which table the source values belong to.`,
+      'lookup'
     )
   }
   if (column.targets && !column.targets.includes(targetName)) {
     throw new MappingError(
-      `Lookup '${column.logicalName}' can't point at '${targetName}'; it accepts ${column.targets.join(', ')}.`
+      `Lookup '${column.logicalName}' can't point at '${targetName}'; it accepts ${column.targets.join(', ')}.`,
+      'lookup'
     )
   }
   const table = tables.get(targetName)
   if (!table)
-    throw new MappingError(`No metadata for table '${targetName}' (lookup ${column.logicalName}).`)
+    throw new MappingError(
+      `No metadata for table '${targetName}' (lookup ${column.logicalName}).`,
+      'lookup'
+    )
   const active = table.keys.filter((k) => k.status === 'Active')
   const key = m.lookup?.keyColumns
     ? active.find(
@@ -191,7 +254,8 @@ function resolveLookup(
     const list =
       active.map((k) => `${k.logicalName} (${k.columns.join(', ')})`).join('; ') || 'none'
     throw new MappingError(
-      `Lookup '${column.logicalName}': table '${targetName}' has no Active key ${m.lookup?.keyColumns?.join('+') ?? 'with one column'} to find records by. Active keys: ${list}.`
+      `Lookup '${column.logicalName}': table '${targetName}' has no Active key ${m.lookup?.keyColumns?.join('+') ?? 'with one column'} to find records by. Active keys: ${list}.`,
+      'lookup'
     )
   }
   const order = m.lookup?.keyColumns?.map((c) => c.toLowerCase()) ?? key.columns
@@ -199,13 +263,15 @@ function resolveLookup(
   const sourceColumns = m.lookup?.sourceColumns ?? [m.source]
   if (sourceColumns.length !== keyColumns.length) {
     throw new MappingError(
-      `Lookup '${column.logicalName}': key ${key.logicalName} has ${keyColumns.length} columns but ${sourceColumns.length} source columns were given.`
+      `Lookup '${column.logicalName}': key ${key.logicalName} has ${keyColumns.length} columns but ${sourceColumns.length} source columns were given.`,
+      'lookup'
     )
   }
   const navigation = column.navigation?.[targetName]
   if (!navigation)
     throw new MappingError(
-      `Lookup '${column.logicalName}': Dataverse reported no navigation property towards '${targetName}'.`
+      `Lookup '${column.logicalName}': Dataverse reported no navigation property towards '${targetName}'.`,
+      'lookup'
     )
   return { table, key, keyColumns, sourceColumns, navigation }
 }

@@ -12,11 +12,13 @@ import { UnknownEnvironmentError } from '../app/services'
 import { ColumnSelectionError } from '../sync/columns'
 import { SourceError } from '../sources/index'
 import { ChangeTrackingDisabledError } from '../sync/pull'
+import { StorageError } from '../store/errors'
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes'
 
 /** The exit code scripts get for an error (shared/design/cli.md). */
 export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof CliError) return err.exitCode
+  if (err instanceof StorageError) return ExitCode.DataFolder
   // The shared services' refusals (bad settings, a name in use, tracking not allowed…).
   if (err instanceof AppError)
     return err.code === 'CANCELLED' ? ExitCode.PartialFailure : ExitCode.BadInput
@@ -49,6 +51,7 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
 export function describeError(err: unknown, context: { env?: string | undefined } = {}): string {
   if (err instanceof UnknownTableError)
     return `${err.message} List the tables with: dvsync tables --env ${context.env ?? 'NAME'}`
+  if (err instanceof StorageError) return err.message
   if (
     err instanceof CliError ||
     err instanceof AppError ||

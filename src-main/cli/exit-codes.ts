@@ -10,6 +10,8 @@ export const ExitCode = {
   AuthFailed: 3,
   /** Dataverse unreachable, or refused after retries. */
   Unreachable: 4,
+  /** The data folder can't be written (full, read-only); the message names it. Nothing is lost. */
+  DataFolder: 5,
   /** A bug in dvsync itself (EX_SOFTWARE); the message includes where it happened. */
   InternalError: 70
 } as const

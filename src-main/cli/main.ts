@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { Command, CommanderError } from 'commander'
 import type { Services } from '../app/services'
 import { registerDemo } from './commands/demo'
@@ -14,6 +15,7 @@ import { describeError, exitCodeFor } from './errors'
 import { ExitCode, type ExitCodeValue } from './exit-codes'
 import { createOutput, type Output } from './output'
 import { openCliServices } from './services'
+import { storageError } from '../store/errors'
 
 export interface CommandContext {
   output: Output
@@ -118,8 +120,10 @@ export async function main(argv: string[]): Promise<number> {
       }
       return ExitCode.BadInput
     }
-    const code = exitCodeFor(err)
-    const message = describeError(err, { env: optionValue(argv, '--env') })
+    // Any command can meet a full or read-only data folder: say so, naming it.
+    const failure = storageError(err, resolve(context.dataDir())) ?? err
+    const code = exitCodeFor(failure)
+    const message = describeError(failure, { env: optionValue(argv, '--env') })
     output.info(`dvsync: ${message}`)
     if (json) process.stdout.write(`${JSON.stringify({ error: { exitCode: code, message } })}\n`)
     return code

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
+import { storageError } from './errors'
 import { migrate } from './migrations/index'
 import { EnvironmentRepository } from './repositories/environments'
 import { MirrorRepository } from './repositories/mirrors'
@@ -9,6 +10,8 @@ import { ProfileRepository } from './repositories/profiles'
 import { RunRepository } from './repositories/runs'
 
 export interface Store {
+  /** The data folder, as its errors name it. */
+  readonly folder: string
   readonly file: string
   readonly db: Database.Database
   readonly environments: EnvironmentRepository
@@ -26,9 +29,15 @@ export const STORE_FILE = 'dvsync.sqlite'
  * while one writes, foreign keys on, migrations applied. The folder is private to the user.
  */
 export function openStore(dataDir: string): Store {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const file = join(dataDir, STORE_FILE)
-  const db = new Database(file)
+  const folder = resolve(dataDir)
+  const file = join(folder, STORE_FILE)
+  let db: Database.Database
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 })
+    db = new Database(file)
+  } catch (err) {
+    throw storageError(err, folder, { fileSystem: true }) ?? err
+  }
   try {
     db.pragma('journal_mode = WAL')
     // With WAL, NORMAL survives a crash of the process (every committed page set is kept);
@@ -45,9 +54,11 @@ export function openStore(dataDir: string): Store {
     migrate(db, file)
   } catch (err) {
     db.close()
-    throw err
+    // A read-only or full folder is a StorageError that says so; anything else as it came.
+    throw storageError(err, folder) ?? err
   }
   return {
+    folder,
     file,
     db,
     environments: new EnvironmentRepository(db),

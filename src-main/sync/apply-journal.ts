@@ -93,32 +93,47 @@ export function applyJournal(store: Store, planId: number, runId: number): Apply
     else if (outcome === 'excluded') counts.skipped += 1
   }
 
+  /** A transaction whose tallies are undone with it when it can't commit (a full disk). */
+  const counted =
+    <A extends unknown[]>(transaction: (...args: A) => void) =>
+    (...args: A): void => {
+      const before = { ...counts }
+      try {
+        transaction(...args)
+      } catch (err) {
+        Object.assign(counts, before)
+        throw err
+      }
+    }
+
   return {
     counts: (): ApplyCounts => ({ ...counts }),
     remember(item: StoredPlanItem, before: MirrorRow | undefined): void {
       befores.set(item.seq, before)
     },
     /** Items settled without a request: already applied, conflicts, exclusions. */
-    settle: store.db.transaction(
-      (
-        items: StoredPlanItem[],
-        outcome: ItemOutcome,
-        code: string | null,
-        message: string | null,
-        before?: MirrorRow
-      ) => {
-        store.plans.setOutcome(
-          planId,
-          items.map((i) => i.seq),
-          outcome,
-          code,
-          message
-        )
-        for (const item of items) {
-          runItem(item, outcome, code, message, before)
-          tally(item, outcome, code)
+    settle: counted(
+      store.db.transaction(
+        (
+          items: StoredPlanItem[],
+          outcome: ItemOutcome,
+          code: string | null,
+          message: string | null,
+          before?: MirrorRow
+        ) => {
+          store.plans.setOutcome(
+            planId,
+            items.map((i) => i.seq),
+            outcome,
+            code,
+            message
+          )
+          for (const item of items) {
+            runItem(item, outcome, code, message, before)
+            tally(item, outcome, code)
+          }
         }
-      }
+      )
     ),
     /** Before a request: these items may be applied from now on. */
     sending: store.db.transaction((items: StoredPlanItem[]) => {
@@ -129,34 +144,36 @@ export function applyJournal(store: Store, planId: number, runId: number): Apply
       )
     }),
     /** After a request: each item's outcome with Dataverse's code and message. */
-    record: store.db.transaction((items: StoredPlanItem[], outcomes: WriteOutcome[]) => {
-      items.forEach((item, i) => {
-        const o = outcomes[i] ?? { ok: false, status: 0, message: 'No answer for this record.' }
-        // 412 on a conditional write: the record changed after the plan (reference §3.3).
-        const outcome: ItemOutcome = o.ok
-          ? 'done'
-          : o.status === 412 && o.code === '0x80060882'
-            ? 'conflict'
-            : 'failed'
-        const message = o.ok
-          ? null
-          : `${o.status}${o.code ? ` ${o.code}` : ''}: ${o.message ?? ''}`.trim()
-        store.plans.setOutcome(
-          planId,
-          [item.seq],
-          outcome,
-          o.ok ? null : (o.code ?? String(o.status)),
-          message
-        )
-        runItem(
-          item,
-          outcome,
-          o.ok ? null : (o.code ?? String(o.status)),
-          message,
-          befores.get(item.seq)
-        )
-        tally(item, outcome, null)
+    record: counted(
+      store.db.transaction((items: StoredPlanItem[], outcomes: WriteOutcome[]) => {
+        items.forEach((item, i) => {
+          const o = outcomes[i] ?? { ok: false, status: 0, message: 'No answer for this record.' }
+          // 412 on a conditional write: the record changed after the plan (reference §3.3).
+          const outcome: ItemOutcome = o.ok
+            ? 'done'
+            : o.status === 412 && o.code === '0x80060882'
+              ? 'conflict'
+              : 'failed'
+          const message = o.ok
+            ? null
+            : `${o.status}${o.code ? ` ${o.code}` : ''}: ${o.message ?? ''}`.trim()
+          store.plans.setOutcome(
+            planId,
+            [item.seq],
+            outcome,
+            o.ok ? null : (o.code ?? String(o.status)),
+            message
+          )
+          runItem(
+            item,
+            outcome,
+            o.ok ? null : (o.code ?? String(o.status)),
+            message,
+            befores.get(item.seq)
+          )
+          tally(item, outcome, null)
+        })
       })
-    })
+    )
   }
 }

@@ -4,6 +4,7 @@ import type { ApplyStrategy, PushSettings } from '../../src-shared/model/push'
 import type { DataverseClient } from '../dataverse/client'
 import { CancelledError } from '../dataverse/errors'
 import type { WriteOutcome } from '../dataverse/writes'
+import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
 import type { StoredPlanItem } from '../store/repositories/plans'
 import { reconcile } from './apply-reconcile'
@@ -61,6 +62,15 @@ export class ApplyEngine {
   constructor(private readonly deps: { store: Store; client: DataverseClient }) {}
 
   async run(request: ApplyRequest): Promise<ApplyResult> {
+    try {
+      return await this.apply(request)
+    } catch (err) {
+      // A full or read-only data folder says so, naming it (not "SQLITE_FULL" and a stack).
+      throw storageError(err, this.deps.store.folder) ?? err
+    }
+  }
+
+  private async apply(request: ApplyRequest): Promise<ApplyResult> {
     const { store, client } = this.deps
     const started = performance.now()
     const figuresBefore = client.metrics.snapshot()
@@ -197,19 +207,25 @@ export class ApplyEngine {
     const results = await Promise.allSettled(Array.from({ length: workers }, () => worker()))
     const thrown = results.find((r) => r.status === 'rejected')
     failure ??= thrown?.status === 'rejected' ? thrown.reason : undefined
+    if (failure !== undefined) failure = storageError(failure, store.folder) ?? failure
     const counts = journal.counts()
     const figures = client.metrics.since(figuresBefore)
     // Unchanged records are the plan's: the apply sends nothing for them, its report counts them.
-    store.runs.progress(runId, { ...counts, unchanged: plan.counts.unchanged ?? 0 }, figures)
+    const unchanged = plan.counts.unchanged ?? 0
     if (failure !== undefined) {
-      store.runs.finish(
-        runId,
-        failure instanceof CancelledError ? 'cancelled' : 'failed',
-        (failure as Error).message
-      )
-      store.plans.setStatus(plan.planId, 'partial')
+      // The journal's own writes may fail too (a full disk): the user sees the first failure.
+      recordIfPossible(store.folder, () => {
+        store.runs.progress(runId, { ...counts, unchanged }, figures)
+        store.runs.finish(
+          runId,
+          failure instanceof CancelledError ? 'cancelled' : 'failed',
+          (failure as Error).message
+        )
+        store.plans.setStatus(plan.planId, 'partial')
+      })
       throw failure
     }
+    store.runs.progress(runId, { ...counts, unchanged }, figures)
     // No pull afterwards: the next plan or apply starts with a delta pull that brings the writes in.
     const clean = counts.failed === 0 && counts.conflicts === 0
     store.plans.setStatus(plan.planId, clean ? 'applied' : 'partial')

@@ -3,6 +3,7 @@ import { jsonPropertyOf, type TableDetails } from '../../src-shared/model/metada
 import type { PlanAction, PushSettings } from '../../src-shared/model/push'
 import type { DataverseClient } from '../dataverse/client'
 import type { RowSource } from '../sources/types'
+import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
 import type { MirrorRows } from '../store/repositories/mirror-rows'
 import type { NewPlanItem } from '../store/repositories/plans'
@@ -45,6 +46,15 @@ export class PlanEngine {
   constructor(private readonly deps: { store: Store; client: DataverseClient }) {}
 
   async run(request: PlanRequest): Promise<PlanResult> {
+    try {
+      return await this.plan(request)
+    } catch (err) {
+      // A full or read-only data folder says so, naming it (not "SQLITE_FULL" and a stack).
+      throw storageError(err, this.deps.store.folder) ?? err
+    }
+  }
+
+  private async plan(request: PlanRequest): Promise<PlanResult> {
     const { store, client } = this.deps
     const started = performance.now()
     // The plan's own figures, not the client's since it was made (a CLI session or the app).
@@ -125,11 +135,14 @@ export class PlanEngine {
         unmapped: description.columns.filter((c) => !mapped.has(c)),
         durationMs: Math.round(performance.now() - started)
       }
-    } catch (err) {
-      store.runs.finish(
-        runId,
-        (err as Error).name === 'CancelledError' ? 'cancelled' : 'failed',
-        (err as Error).message
+    } catch (caught) {
+      const err = storageError(caught, store.folder) ?? caught
+      recordIfPossible(store.folder, () =>
+        store.runs.finish(
+          runId,
+          (err as Error).name === 'CancelledError' ? 'cancelled' : 'failed',
+          (err as Error).message
+        )
       )
       throw err
     } finally {

@@ -6,6 +6,7 @@ import {
   ChangeTrackingExpiredError,
   InvalidDeltaTokenError
 } from '../dataverse/errors'
+import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
 import type { MirrorRecord } from '../store/repositories/mirrors'
 import { keyColumnsOf, sameColumns, selectColumns } from './columns'
@@ -63,6 +64,15 @@ export class PullEngine {
   constructor(private readonly deps: { store: Store; client: DataverseClient }) {}
 
   async run(request: PullRequest): Promise<PullResult> {
+    try {
+      return await this.pull(request)
+    } catch (err) {
+      // A full or read-only data folder says so, naming it (not "SQLITE_FULL" and a stack).
+      throw storageError(err, this.deps.store.folder) ?? err
+    }
+  }
+
+  private async pull(request: PullRequest): Promise<PullResult> {
     const { store, client } = this.deps
     const started = performance.now()
     const figuresBefore = client.metrics.snapshot()
@@ -155,13 +165,16 @@ export class PullEngine {
       }
       store.runs.progress(runId, counts, figures(), mode)
       store.runs.finish(runId, 'completed', message ?? null)
-    } catch (err) {
-      store.runs.progress(runId, counts, figures(), mode)
-      store.runs.finish(
-        runId,
-        err instanceof CancelledError ? 'cancelled' : 'failed',
-        (err as Error).message
-      )
+    } catch (caught) {
+      const err = storageError(caught, store.folder) ?? caught
+      recordIfPossible(store.folder, () => {
+        store.runs.progress(runId, counts, figures(), mode)
+        store.runs.finish(
+          runId,
+          err instanceof CancelledError ? 'cancelled' : 'failed',
+          (err as Error).message
+        )
+      })
       throw err
     }
     return {
@@ -204,7 +217,16 @@ export class PullEngine {
       ...(request.maxPageSize ? { maxPageSize: request.maxPageSize } : {}),
       ...(request.signal ? { signal: request.signal } : {})
     })) {
-      applyPage(page.changes, page.deltaLink)
+      // A page that fails to commit (a full disk) is rolled back: so are its counts.
+      const counted = { ...ctx.counts }
+      const seq = ctx.seq.next
+      try {
+        applyPage(page.changes, page.deltaLink)
+      } catch (err) {
+        Object.assign(ctx.counts, counted)
+        ctx.seq.next = seq
+        throw err
+      }
       pages += 1
       rows += page.changes.length
       request.onProgress?.({

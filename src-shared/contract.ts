@@ -19,7 +19,51 @@ import {
   RunProgress,
   StartPullInput
 } from './schemas/pulls'
-import { ListRunsInput, RunSummary } from './schemas/runs'
+import {
+  ByPlan,
+  ByRun,
+  CancelPlanInput,
+  CreatePlanInput,
+  ExcludeItemsInput,
+  ExportPlanInput,
+  ListPlansInput,
+  PlanCreated,
+  PlanExported,
+  PlanItemsInput,
+  PlanItemsPage,
+  PlanView,
+  StartApplyInput,
+  UndoInput,
+  UndoPlanned
+} from './schemas/plans'
+import {
+  ByProfileName,
+  ChosenFile,
+  InspectSourceInput,
+  MappingSuggestion,
+  MappingValidation,
+  ProfileName,
+  ProfileView,
+  SaveProfileInput,
+  SourceInspection,
+  SuggestMappingInput,
+  ValidateMappingInput
+} from './schemas/push'
+import {
+  CompareRunsInput,
+  ExportReportInput,
+  ListRunsInput,
+  PruneInput,
+  PruneView,
+  ReportExported,
+  RunComparison,
+  RunDetails,
+  RunItemsInput,
+  RunItemsPage,
+  RunSummary,
+  TrendInput,
+  TrendPoint
+} from './schemas/runs'
 
 const spec = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output })
 
@@ -73,8 +117,67 @@ export const contract = {
   /** The changes a pull recorded, filtered and paged, with before/after per column. */
   'pulls:changes': spec(ChangesInput, ChangesPage),
 
-  /** Run history (every kind), newest first. */
-  'runs:list': spec(ListRunsInput, z.array(RunSummary))
+  /** Run history (every kind), newest first, filtered and paged. */
+  'runs:list': spec(ListRunsInput, z.array(RunSummary)),
+  /** One run with its records counted by action and outcome, and whether it can be undone. */
+  'runs:get': spec(ByRun, RunDetails),
+  /** A run's records (the journal), filtered and paged, with before/after per column. */
+  'runs:items': spec(RunItemsInput, RunItemsPage),
+  /** Figures of the matching runs over time, oldest first, for charts. */
+  'runs:trend': spec(TrendInput, z.array(TrendPoint)),
+  /** Two runs of one table or profile side by side, and the records that differ. */
+  'runs:compare': spec(CompareRunsInput, RunComparison),
+  /** Writes a run's report (CSV, JSON, HTML or PDF) where the admin says in the save dialog. */
+  'runs:report': spec(ExportReportInput, ReportExported),
+  /** Deletes old runs and their records (dry run first); never mirrors, profiles or pending plans. */
+  'runs:prune': spec(PruneInput, PruneView),
+
+  /** Saved pull and push profiles. */
+  'profiles:list': spec(Empty, z.array(ProfileView)),
+  'profiles:get': spec(ByProfileName, ProfileView),
+  /** Saves a profile after checking it against the table (field errors name their field). */
+  'profiles:save': spec(SaveProfileInput, ProfileView),
+  'profiles:remove': spec(ByProfileName, z.object({ removed: z.literal(true) }).strict()),
+  /** Writes a profile to a JSON file chosen in the save dialog (the `dvsync profile export` format). */
+  'profiles:export': spec(ByProfileName, ChosenFile),
+  /** Reads a profile file chosen in the open dialog; null when the dialog was cancelled. */
+  'profiles:import': spec(
+    z.object({ name: ProfileName.optional() }).strict(),
+    z.object({ profile: ProfileView.nullable() }).strict()
+  ),
+
+  /** The open dialog for a source file (CSV, JSON, NDJSON, XLSX). */
+  'sources:pick': spec(Empty, ChosenFile),
+  /** A picked source's columns, sheets and first rows. */
+  'sources:inspect': spec(InspectSourceInput, SourceInspection),
+  /** Source columns matched to the table's columns by name, and the key that then fits. */
+  'mapping:suggest': spec(SuggestMappingInput, MappingSuggestion),
+  /** Every problem of a mapping and key choice, each with its field. */
+  'mapping:validate': spec(ValidateMappingInput, MappingValidation),
+
+  /** Plans a push (from a profile or settings); reports run:progress, resolves when planned. */
+  'plans:create': spec(CreatePlanInput, PlanCreated),
+  /** Stops a plan being made for a table. */
+  'plans:cancel': spec(CancelPlanInput, z.object({ cancelled: z.boolean() }).strict()),
+  'plans:list': spec(ListPlansInput, z.array(PlanView)),
+  'plans:get': spec(ByPlan, PlanView),
+  /** A plan's items of the given actions, filtered and paged. */
+  'plans:items': spec(PlanItemsInput, PlanItemsPage),
+  /** Leaves items out of the apply (or takes them back in). */
+  'plans:exclude': spec(ExcludeItemsInput, z.object({ changed: z.number().int() }).strict()),
+  /** Writes a plan to CSV or JSON where the admin says in the save dialog. */
+  'plans:export': spec(ExportPlanInput, PlanExported),
+
+  /** Applies a plan (the renderer has asked for confirmation); resolves once the run exists. */
+  'apply:start': spec(StartApplyInput, z.object({ runId: z.number().int().positive() }).strict()),
+  'apply:pause': spec(ByRun, z.object({ paused: z.boolean() }).strict()),
+  'apply:resume': spec(ByRun, z.object({ resumed: z.boolean() }).strict()),
+  /** Stops an apply between requests; a new apply of the plan resumes the rest. */
+  'apply:cancel': spec(ByRun, z.object({ cancelled: z.boolean() }).strict()),
+  /** Applies running now, with their latest progress. */
+  'apply:active': spec(Empty, z.array(RunProgress)),
+  /** Plans the undo of an apply run: a plan to preview, then apply. */
+  'undo:plan': spec(UndoInput, UndoPlanned)
 } as const satisfies Record<InvokeChannel, { input: z.ZodType; output: z.ZodType }>
 
 export const events = {

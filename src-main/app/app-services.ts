@@ -1,7 +1,15 @@
 import type { AppInfo } from '../../src-shared/schemas/app'
+import { AppliesService } from './applies'
 import { EnvironmentsService } from './environments'
 import { AppEvents } from './events'
+import { FileGrants } from './file-grants'
+import { MappingService } from './mapping'
+import { headlessPlatform, type Platform } from './platform'
+import { PlansService } from './plans'
+import { ProfilesService } from './profiles'
 import { PullsService } from './pulls'
+import { RunsService } from './runs'
+import { SourcesService } from './sources'
 import { SandboxHost, type SandboxHostOptions } from './sandbox-host'
 import type { Services } from './services'
 import { TablesService } from './tables'
@@ -13,6 +21,8 @@ export interface AppServicesOptions {
   appInfo: Omit<AppInfo, 'dataDir'>
   /** The built-in sandbox's port and settings (tests pick a free port). */
   sandbox?: Omit<SandboxHostOptions, 'dataDir' | 'log'>
+  /** Dialogs and the PDF printer: Electron's, the web bridge's test ones, or none. */
+  platform?: Platform
   log?: (line: string) => void
 }
 
@@ -29,6 +39,12 @@ export interface AppServices {
   readonly environments: EnvironmentsService
   readonly tables: TablesService
   readonly pulls: PullsService
+  readonly profiles: ProfilesService
+  readonly sources: SourcesService
+  readonly mapping: MappingService
+  readonly plans: PlansService
+  readonly applies: AppliesService
+  readonly runs: RunsService
   /** Starts the built-in sandbox in the background when an environment uses it. */
   resume(): void
   close(): Promise<void>
@@ -45,6 +61,21 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const environments = new EnvironmentsService({ services, events, sandbox })
   const tables = new TablesService({ services, events, environments })
   const pulls = new PullsService({ services, events, environments })
+  const platform = options.platform ?? headlessPlatform
+  const grants = new FileGrants(services.store)
+  const mapping = new MappingService({ services, environments })
+  const sources = new SourcesService({ services, platform, grants })
+  const profiles = new ProfilesService({
+    services,
+    events,
+    environments,
+    platform,
+    grants,
+    mapping
+  })
+  const plans = new PlansService({ services, events, environments, platform, grants })
+  const applies = new AppliesService({ services, events, environments })
+  const runs = new RunsService({ services, events, platform })
   return {
     info: { ...options.appInfo, dataDir: options.dataDir },
     services,
@@ -53,6 +84,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     environments,
     tables,
     pulls,
+    profiles,
+    sources,
+    mapping,
+    plans,
+    applies,
+    runs,
     resume() {
       if (services.store.environments.list().some((e) => sandbox.isBuiltIn(e)))
         sandbox
@@ -61,7 +98,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     async close() {
       environments.close()
-      await pulls.close()
+      plans.close()
+      await Promise.all([pulls.close(), applies.close()])
       await sandbox.close()
       services.close()
     }

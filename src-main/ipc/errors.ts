@@ -6,10 +6,17 @@ import {
   CancelledError,
   DataverseError,
   ProtocolError,
+  UnknownTableError,
   UnreachableError
 } from '../dataverse/errors'
 import { AuthFailedError } from '../auth/index'
+import { HistoryError } from '../history/index'
+import { PdfPrinterUnavailableError, ReportFormatError, UnknownRunError } from '../reports/index'
+import { SourceError } from '../sources/index'
 import { ColumnSelectionError } from '../sync/columns'
+import { MappingError } from '../sync/mapping'
+import { SettingsError } from '../sync/push-settings'
+import { UndoError } from '../sync/undo'
 import { ChangeTrackingDisabledError } from '../sync/pull'
 import { DuplicateNameError } from '../store/repositories/environments'
 
@@ -42,6 +49,7 @@ export function toIpcError(err: unknown): IpcError {
     return as('UNAUTHENTICATED')
   }
   if (err instanceof AuthenticationError) return as('UNAUTHENTICATED')
+  if (err instanceof UnknownTableError) return as('NOT_FOUND')
   if (err instanceof DataverseError) {
     if (err.status === 401) return as('UNAUTHENTICATED')
     if (err.status === 404) return as('NOT_FOUND')
@@ -54,5 +62,17 @@ export function toIpcError(err: unknown): IpcError {
   if (err instanceof ChangeTrackingDisabledError) return as('PRECONDITION')
   if (err instanceof ColumnSelectionError) return as('INVALID_INPUT')
   if (err instanceof DuplicateNameError) return as('CONFLICT', 'name')
+  // The engines' refusals of what they were given: bad settings, files, history filters.
+  if (
+    err instanceof MappingError ||
+    err instanceof SettingsError ||
+    err instanceof SourceError ||
+    err instanceof HistoryError ||
+    err instanceof ReportFormatError
+  )
+    return as('INVALID_INPUT')
+  if (err instanceof UnknownRunError) return as('NOT_FOUND')
+  if (err instanceof UndoError || err instanceof PdfPrinterUnavailableError)
+    return as('PRECONDITION')
   return as('INTERNAL')
 }

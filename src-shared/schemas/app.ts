@@ -12,7 +12,16 @@ export const AppInfo = z
 export type AppInfo = z.infer<typeof AppInfo>
 
 /** Cached data the renderer shows; `data:changed` names which of it is stale. */
-export const DATA_ENTITIES = ['environments', 'tables', 'keys', 'pulls', 'changes', 'runs'] as const
+export const DATA_ENTITIES = [
+  'environments',
+  'tables',
+  'keys',
+  'pulls',
+  'changes',
+  'runs',
+  'profiles',
+  'plans'
+] as const
 export const DataEntity = z.enum(DATA_ENTITIES)
 export type DataEntity = z.infer<typeof DataEntity>
 
@@ -25,7 +34,7 @@ export const DataChanged = z
   .strict()
 export type DataChanged = z.infer<typeof DataChanged>
 
-export const SCREENS = ['environments', 'tables', 'pulls'] as const
+export const SCREENS = ['environments', 'tables', 'pulls', 'profiles', 'preview', 'runs'] as const
 export const Screen = z.enum(SCREENS)
 export type Screen = z.infer<typeof Screen>
 

@@ -39,7 +39,9 @@ export const RunProgress = z
     /** Time spent waiting out throttling (429 Retry-After) so far; null when not measured. */
     throttleWaitMs: z.number().int().nonnegative().nullable(),
     /** Why it ended as it did (failed, cancelled, a resync instead of a delta…). */
-    message: z.string().nullable()
+    message: z.string().nullable(),
+    /** An apply paused by the admin: it waits between requests until resumed. */
+    paused: z.boolean().optional()
   })
   .strict()
 export type RunProgress = z.infer<typeof RunProgress>

@@ -10,6 +10,7 @@ import { createServices } from '../../src-main/app/services'
 import { AuthService, type OpenBrowser, type SecretStore } from '../../src-main/auth/index'
 import { createHandlers, dispatch } from '../../src-main/ipc/handlers'
 import { MemorySecretStore } from './auth-memory-secret-store'
+import { TestPlatform } from './web-bridge-platform'
 import { bridgeClientScript } from './web-bridge-client'
 
 /**
@@ -34,6 +35,8 @@ export interface WebBridgeOptions {
   rendererDir?: string
   /** Port for the bridge itself; 0 picks a free one. */
   port?: number
+  /** Dialogs and the PDF printer; a TestPlatform (answers set up by the test) unless given. */
+  platform?: TestPlatform
   /** Sees every reply and event that crosses the bridge (the tests check them for secrets). */
   onTraffic?: (message: { channel: string; data: unknown }) => void
   log?: (line: string) => void
@@ -43,6 +46,8 @@ export interface WebBridge {
   /** Open this in the browser: the app's index page. */
   readonly url: string
   readonly app: AppServices
+  /** The dialogs the test answers and the printer: see web-bridge-platform.ts. */
+  readonly platform: TestPlatform
   close(): Promise<void>
 }
 
@@ -69,7 +74,9 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     log
   })
   const services = createServices({ dataDir: options.dataDir, auth, log })
+  const platform = options.platform ?? new TestPlatform()
   const app = createAppServices({
+    platform,
     services,
     dataDir: options.dataDir,
     appInfo: { name: 'Dataverse Sync Studio', version: '0.1.0', platform: process.platform },
@@ -131,6 +138,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   return {
     url: `${origin}/`,
     app,
+    platform,
     async close() {
       unsubscribe()
       for (const socket of sockets) socket.terminate()

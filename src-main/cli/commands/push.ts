@@ -1,10 +1,7 @@
 import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
 import type { PlanAction } from '../../../src-shared/model/push'
-import type { SourceSettings } from '../../../src-shared/model/push'
-import type { Services } from '../../app/services'
-import { openFileSource, openMirrorSource } from '../../sources/index'
-import type { RowSource } from '../../sources/types'
+import { openPushSource } from '../../app/push-source'
 import type { ApplyResult } from '../../sync/apply'
 import { exportPlan, planItemView } from '../../sync/export-plan'
 import type { PlanResult } from '../../sync/plan'
@@ -102,7 +99,7 @@ async function runPlan(context: CommandContext, flags: PushFlags) {
   const services = await context.services()
   const resolved = resolvePush(services, flags)
   const environment = services.environment(resolved.environmentName)
-  const source = await openSource(services, resolved.source)
+  const source = await openPushSource(services, resolved.source)
   const plan = await services.planEngine(environment).run({
     environment,
     settings: resolved.settings,
@@ -111,29 +108,6 @@ async function runPlan(context: CommandContext, flags: PushFlags) {
     onProgress: (p) => context.output.info(`Planned ${plural(p.rows, 'row')}…`)
   })
   return { plan, services, environment: environment.name }
-}
-
-/**
- * A file, or `mirror:ENV/TABLE` — another environment's mirror, for environment-to-environment
- * sync (pull it there first with dvsync pull).
- */
-async function openSource(services: Services, source: SourceSettings): Promise<RowSource> {
-  const mirror = /^mirror:([^/]+)\/([a-z0-9_]+)$/i.exec(source.file)
-  if (mirror) {
-    const from = services.environment(mirror[1]!)
-    if (!services.store.mirrors.find(from.id, mirror[2]!.toLowerCase())) {
-      throw new CliError(
-        `Environment '${from.name}' has no mirror of '${mirror[2]}' yet; pull it first: dvsync pull --env ${from.name} --table ${mirror[2]}`
-      )
-    }
-    return openMirrorSource(services.store, from.id, mirror[2]!.toLowerCase())
-  }
-  return openFileSource(source.file, {
-    ...(source.format ? { format: source.format } : {}),
-    ...(source.sheet ? { sheet: source.sheet } : {}),
-    ...(source.delimiter ? { delimiter: source.delimiter } : {}),
-    ...(source.encoding ? { encoding: source.encoding } : {})
-  })
 }
 
 async function runApply(context: CommandContext, flags: ApplyFlags): Promise<ApplyResult> {

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
-import { UndoEngine, UndoError } from '../../sync/undo'
+import { planUndo } from '../../app/undo'
 import { CliError, ExitCode } from '../exit-codes'
 import { count } from '../format'
 import type { CommandContext } from '../main'
@@ -23,26 +23,7 @@ export function registerUndo(program: Command, context: CommandContext): void {
         if (flags.created !== 'delete' && flags.created !== 'deactivate')
           throw new CliError(`--created must be delete or deactivate (got '${flags.created}').`)
         const services = await context.services()
-        const run = services.store.runs.get(runId)
-        if (!run) throw new CliError(`There is no run ${runId}.`)
-        const environment =
-          run.environmentId !== null
-            ? services.store.environments.byId(run.environmentId)
-            : undefined
-        if (!environment)
-          throw new CliError(`Run ${runId} wrote to an environment that was removed.`)
-        const client = services.client(environment)
-        let plan
-        try {
-          plan = await new UndoEngine({ store: services.store, client }).plan({
-            environment,
-            runId,
-            created: flags.created
-          })
-        } catch (err) {
-          if (err instanceof UndoError) throw new CliError(err.message)
-          throw err
-        }
+        const { plan, environment } = await planUndo(services, runId, flags.created)
         const c = plan.counts
         const summary = `${count(c.delete)} deletions, ${count(c.update)} restores, ${count(c.deactivate)} deactivations, ${count(c.create)} re-creations; ${count(c.error)} records can't be reverted`
         const writes = c.delete + c.update + c.deactivate + c.create

@@ -220,6 +220,20 @@ export class RunRepository {
     return row && toRun(row)
   }
 
+  /**
+   * Runs of a kind whose details name a value, newest first: the applies of a plan
+   * (`'apply', 'planId', 7`), the undos of an apply (`'undo', 'undoes', 12`).
+   */
+  idsByDetail(kind: RunKind, field: 'planId' | 'undoes', value: number): number[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT id FROM runs WHERE kind = ? AND json_extract(details, '$.' || ?) = ? ORDER BY id DESC LIMIT 100`
+        )
+        .all(kind, field, value) as { id: number }[]
+    ).map((r) => r.id)
+  }
+
   /** A run's items in order, streamed (a run may hold a million of them). */
   *items(runId: number, actions?: readonly string[]): Generator<RunItem> {
     const filter = actions?.length ? `AND action IN (${actions.map(() => '?').join(', ')})` : ''

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAppServices, type AppServices } from '../../../src-main/app/app-services'
+import type { Platform } from '../../../src-main/app/platform'
 import { createServices } from '../../../src-main/app/services'
 import { AuthService } from '../../../src-main/auth/index'
 import { createHandlers, dispatch, type Handlers } from '../../../src-main/ipc/handlers'
@@ -28,10 +29,15 @@ export interface AppFixture {
     channel: C,
     input: Input<C>
   ): Promise<{ code: string; message: string; field?: string }>
+  /** The temporary data folder (files written there are removed with it). */
+  dataDir: string
   close(): Promise<void>
 }
 
-export async function appFixture(script: BrowserScript = {}): Promise<AppFixture> {
+export async function appFixture(
+  script: BrowserScript = {},
+  options: { platform?: Platform } = {}
+): Promise<AppFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dvsync-app-'))
   const browser = new FakeBrowser(script)
   const auth = new AuthService({
@@ -45,6 +51,7 @@ export async function appFixture(script: BrowserScript = {}): Promise<AppFixture
     services: createServices({ dataDir, auth, transport: { baseDelayMs: 5, maxDelayMs: 50 } }),
     dataDir,
     appInfo: { name: 'Dataverse Sync Studio', version: '0.1.0', platform: process.platform },
+    ...(options.platform ? { platform: options.platform } : {}),
     sandbox: {
       port: await freePort(),
       sandbox: { accounts: 10, contacts: 20, products: 120, keyActivationDelayMs: 200 }
@@ -58,6 +65,7 @@ export async function appFixture(script: BrowserScript = {}): Promise<AppFixture
     handlers,
     browser,
     events,
+    dataDir,
     async call(channel, input) {
       const reply = await dispatch(handlers, channel, input)
       if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`)

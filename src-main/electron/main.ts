@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain, Menu, screen, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell } from 'electron'
 import { createAppServices, type AppServices } from '../app/app-services'
 import { createServices } from '../app/services'
 import { createHandlers } from '../ipc/handlers'
@@ -9,6 +9,7 @@ import { isAllowedExternalUrl } from './external-links'
 import { installAppGuards } from './guards'
 import { forwardEvents, registerIpc, sendEvent } from './ipc'
 import { menuTemplate } from './menu'
+import { electronPlatform } from './platform'
 import { secureWindowOptions } from './window-options'
 import { restoreWindowState, trackWindowState } from './window-state'
 
@@ -75,6 +76,12 @@ function start(): void {
     services,
     dataDir,
     appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
+    platform: electronPlatform({
+      dialog,
+      createWindow: (options) => new BrowserWindow(options),
+      parent: () => mainWindow,
+      documents: app.getPath('documents')
+    }),
     log
   })
   installAppGuards({

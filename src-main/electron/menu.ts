@@ -14,14 +14,17 @@ export interface MenuDeps {
 const SCREENS: { to: Screen; label: string; key: string }[] = [
   { to: 'environments', label: 'Environments', key: '1' },
   { to: 'tables', label: 'Tables', key: '2' },
-  { to: 'pulls', label: 'Pulls && changes', key: '3' }
+  { to: 'pulls', label: 'Pulls && changes', key: '3' },
+  { to: 'profiles', label: '&Profiles', key: '4' },
+  { to: 'preview', label: 'Pre&view', key: '5' },
+  { to: 'runs', label: 'R&uns', key: '6' }
 ]
 
 export const DOCS_URL =
   'https://learn.microsoft.com/power-apps/developer/data-platform/webapi/overview'
 
 /**
- * The native menu: the screens on Ctrl/Cmd+1…3, Refresh on F5 and Ctrl/Cmd+R (data, not the page),
+ * The native menu: the screens on Ctrl/Cmd+1…6, Refresh on F5 and Ctrl/Cmd+R (data, not the page),
  * theme on Ctrl/Cmd+Shift+L, Add environment on Ctrl/Cmd+N, and the platform's standard roles so
  * copy, paste and zoom work in every text field. A pure function, unit-tested without Electron.
  */

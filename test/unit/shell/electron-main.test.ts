@@ -94,6 +94,22 @@ describe('the Electron main process', () => {
     })
   })
 
+  it('gives the services the platform adapter: native dialogs modal to the window', async () => {
+    const window = FakeBrowserWindow.created[0]!
+    const reply = await handlerOf('sources:pick')(trusted(window.webContents.id), {})
+    expect(reply).toEqual({ ok: true, value: { file: '/home/admin/rows.csv' } })
+    expect(electron.dialog.showOpenDialog).toHaveBeenCalledWith(
+      window,
+      expect.objectContaining({ properties: ['openFile'] })
+    )
+    // A profile export asks where to write through the save dialog, never a renderer's path.
+    const missing = await handlerOf('profiles:export')(trusted(window.webContents.id), {
+      name: 'nope'
+    })
+    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(electron.dialog.showSaveDialog).not.toHaveBeenCalled()
+  })
+
   it('installs the guards: no permissions, no new windows', () => {
     const { setPermissionRequestHandler } = electron.session.defaultSession
     const callback = vi.fn()

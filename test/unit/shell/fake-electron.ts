@@ -9,6 +9,7 @@ export class FakeWebContents extends EventEmitter {
   readonly id: number
   readonly send = vi.fn()
   readonly setWindowOpenHandler = vi.fn()
+  readonly printToPDF = vi.fn(async (_options: unknown) => new Uint8Array([0x25, 0x50, 0x44, 0x46]))
   destroyed = false
   constructor(id: number) {
     super()
@@ -26,6 +27,8 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   readonly webContents = new FakeWebContents(100 + FakeBrowserWindow.created.length)
   readonly loadURL = vi.fn(async () => undefined)
+  readonly loadFile = vi.fn(async (_file: string) => undefined)
+  readonly destroy = vi.fn()
   readonly show = vi.fn()
   readonly maximize = vi.fn()
   readonly restore = vi.fn()
@@ -72,6 +75,16 @@ export function createFakeElectron(userData: string) {
       defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() }
     },
     shell: { openExternal: vi.fn(async () => undefined) },
+    dialog: {
+      showOpenDialog: vi.fn(async (..._args: unknown[]) => ({
+        canceled: false,
+        filePaths: ['/home/admin/rows.csv']
+      })),
+      showSaveDialog: vi.fn(async (..._args: unknown[]) => ({
+        canceled: false,
+        filePath: '/home/admin/report.pdf'
+      }))
+    },
     contextBridge: { exposeInMainWorld: vi.fn() },
     ipcRenderer: { invoke: vi.fn(async () => 'reply'), on: vi.fn(), removeListener: vi.fn() }
   }

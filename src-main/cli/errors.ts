@@ -13,12 +13,15 @@ import { ColumnSelectionError } from '../sync/columns'
 import { SourceError } from '../sources/index'
 import { ChangeTrackingDisabledError } from '../sync/pull'
 import { StorageError } from '../store/errors'
+import { RunBusyError } from '../store/run-lock'
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes'
 
 /** The exit code scripts get for an error (shared/design/cli.md). */
 export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof CliError) return err.exitCode
   if (err instanceof StorageError) return ExitCode.DataFolder
+  // Another instance is doing it: nothing was sent; like a refused request, try again later.
+  if (err instanceof RunBusyError) return ExitCode.BadInput
   // The shared services' refusals (bad settings, a name in use, tracking not allowed…).
   if (err instanceof AppError)
     return err.code === 'CANCELLED' ? ExitCode.PartialFailure : ExitCode.BadInput
@@ -51,7 +54,7 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
 export function describeError(err: unknown, context: { env?: string | undefined } = {}): string {
   if (err instanceof UnknownTableError)
     return `${err.message} List the tables with: dvsync tables --env ${context.env ?? 'NAME'}`
-  if (err instanceof StorageError) return err.message
+  if (err instanceof StorageError || err instanceof RunBusyError) return err.message
   if (
     err instanceof CliError ||
     err instanceof AppError ||

@@ -6,10 +6,12 @@ import { CancelledError } from '../dataverse/errors'
 import type { WriteOutcome } from '../dataverse/writes'
 import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
+import { claimRun } from '../store/run-lock'
 import type { StoredPlanItem } from '../store/repositories/plans'
 import { reconcile } from './apply-reconcile'
 import { sendChunk, type SendKind, type Sendable } from './apply-send'
 import { applyJournal, type ApplyCounts } from './apply-journal'
+import { isProcessAlive } from './process-alive'
 import { PullEngine } from './pull'
 import { runAccountOf } from './run-account'
 
@@ -63,7 +65,19 @@ export class ApplyEngine {
 
   async run(request: ApplyRequest): Promise<ApplyResult> {
     try {
-      return await this.apply(request)
+      // One apply of a plan at a time, across processes: two would send its items twice and
+      // journal one's refusals over the other's successes.
+      const release = claimRun(
+        this.deps.store,
+        `apply-plan-${request.planId}`,
+        `An apply of plan ${request.planId}`,
+        isProcessAlive
+      )
+      try {
+        return await this.apply(request)
+      } finally {
+        release()
+      }
     } catch (err) {
       // A full or read-only data folder says so, naming it (not "SQLITE_FULL" and a stack).
       throw storageError(err, this.deps.store.folder) ?? err

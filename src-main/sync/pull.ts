@@ -8,6 +8,7 @@ import {
 } from '../dataverse/errors'
 import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
+import { claimRun } from '../store/run-lock'
 import type { MirrorRecord } from '../store/repositories/mirrors'
 import { keyColumnsOf, sameColumns, selectColumns } from './columns'
 import { isProcessAlive } from './process-alive'
@@ -64,8 +65,21 @@ export class PullEngine {
   constructor(private readonly deps: { store: Store; client: DataverseClient }) {}
 
   async run(request: PullRequest): Promise<PullResult> {
+    const table = request.table.toLowerCase()
     try {
-      return await this.pull(request)
+      // One pull of a table at a time on a data folder, across processes (the app and a
+      // scheduled dvsync): two would journal every change twice.
+      const release = claimRun(
+        this.deps.store,
+        `pull-${request.environment.id}-${table}`,
+        `A pull of ${table} in '${request.environment.name}'`,
+        isProcessAlive
+      )
+      try {
+        return await this.pull(request)
+      } finally {
+        release()
+      }
     } catch (err) {
       // A full or read-only data folder says so, naming it (not "SQLITE_FULL" and a stack).
       throw storageError(err, this.deps.store.folder) ?? err

@@ -1,5 +1,5 @@
 import { ProtocolError } from './errors'
-import type { HttpResponse } from './transport'
+import { quoteResponse, type HttpResponse } from './transport'
 
 /**
  * Reads a Web API JSON body defensively: a proxy's HTML page, a truncated body or a non-object
@@ -51,6 +51,6 @@ export function readCollection(response: HttpResponse, what: string): Collection
 }
 
 function snippet(text: string): string {
-  const s = text.replace(/\s+/g, ' ').trim()
+  const s = quoteResponse(text.replace(/\s+/g, ' ').trim())
   return s ? `starting '${s.slice(0, 80)}'` : 'empty body'
 }

@@ -29,6 +29,11 @@ export interface TransportOptions {
    */
   maxConnectAttempts?: number
   maxThrottleRetries?: number
+  /**
+   * The largest answer read, in bytes (default 256 MiB, far above a 5,000-row page): an endless
+   * or enormous body from a broken proxy or a hostile server is abandoned rather than held.
+   */
+  maxResponseBytes?: number
   baseDelayMs?: number
   maxDelayMs?: number
   random?: () => number
@@ -59,6 +64,9 @@ export interface HttpResponse {
 }
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504])
+/** The Web API never redirects; a redirect is followed by no one, with or without the token. */
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308])
+const DEFAULT_MAX_RESPONSE_BYTES = 256 * 2 ** 20
 
 /**
  * The one way requests leave the product: bearer token, OData headers, parallelism gate,
@@ -87,6 +95,7 @@ export class Transport {
       maxAttempts: config.maxAttempts ?? 6,
       maxConnectAttempts: config.maxConnectAttempts ?? 3,
       maxThrottleRetries: config.maxThrottleRetries ?? 30,
+      maxResponseBytes: config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       baseDelayMs: config.baseDelayMs ?? 500,
       maxDelayMs: config.maxDelayMs ?? 30_000,
       random: config.random ?? Math.random,
@@ -97,7 +106,14 @@ export class Transport {
   /** An absolute URL for a request, refusing links that leave the environment. */
   resolve(url: string): string {
     if (!/^https?:\/\//i.test(url)) return this.apiRoot + url.replace(/^\//, '')
-    const target = new URL(url)
+    let target: URL
+    try {
+      target = new URL(url)
+    } catch {
+      throw new ProtocolError(
+        `The service sent a link that is not a URL ('${quoteResponse(url.slice(0, 100))}'); it was not followed.`
+      )
+    }
     if (target.origin !== this.origin) {
       throw new ProtocolError(
         `The service sent a link to ${target.origin}, outside the environment ${this.origin}; it was not followed, so your token stayed here.`
@@ -127,6 +143,12 @@ export class Transport {
         lastStatus = response.status
         const hint = Number(response.headers.get('x-ms-dop-hint'))
         if (hint) this.concurrency.observeDopHint(hint)
+        if (REDIRECT_STATUS.has(response.status)) {
+          this.metrics.failure()
+          throw new ProtocolError(
+            `Dataverse at ${this.origin} answered ${request.method} ${resource} with a redirect (${response.status}) to ${redirectTarget(response, url)}; it was not followed, so your token stayed here. Check the environment URL.`
+          )
+        }
         if (response.status === 401 && !refreshed) {
           // The token may have expired in flight: one refresh, then the answer stands (§9).
           refreshed = true
@@ -243,12 +265,26 @@ export class Transport {
         ...request.headers,
         Authorization: `Bearer ${token}`
       }
-      const res = await fetch(url, { method: request.method, headers, body: request.body, signal })
+      const res = await fetch(url, {
+        method: request.method,
+        headers,
+        body: request.body,
+        signal,
+        redirect: 'manual'
+      })
       sent = true
-      const text = await res.text()
+      const text = await readBody(res, this.options.maxResponseBytes)
+      if (text === undefined) {
+        this.metrics.request(performance.now() - started, this.options.maxResponseBytes)
+        this.metrics.failure()
+        throw new ProtocolError(
+          `The answer to ${request.method} ${describe(url, this.apiRoot)} from ${this.origin} is larger than ${Math.round(this.options.maxResponseBytes / 2 ** 20)} MB; it was abandoned. Ask for smaller pages (dvsync pull --page-size) or check what answers at this address.`
+        )
+      }
       this.metrics.request(performance.now() - started, Buffer.byteLength(text))
       return { kind: 'response', response: { status: res.status, headers: res.headers, text } }
     } catch (err) {
+      if (err instanceof ProtocolError) throw err
       this.metrics.request(performance.now() - started, 0)
       const cancelled = request.signal?.aborted ?? false
       const problem =
@@ -281,6 +317,50 @@ export class Transport {
   }
 }
 
+/**
+ * The body as text (UTF-8, as Response.text() decodes it), or undefined when it grows past
+ * `limit` bytes: reading stops there and the connection is dropped.
+ */
+async function readBody(res: Response, limit: number): Promise<string | undefined> {
+  if (!res.body) return ''
+  if (Number(res.headers.get('content-length')) > limit) {
+    await res.body.cancel()
+    return undefined
+  }
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for await (const chunk of res.body) {
+    total += chunk.byteLength
+    // Leaving the loop cancels the stream, which closes the connection.
+    if (total > limit) return undefined
+    chunks.push(chunk)
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
+
+/** Where a redirect pointed, without its query (which may carry a code or a token). */
+function redirectTarget(response: HttpResponse, url: string): string {
+  const location = response.headers.get('location')
+  if (!location) return 'no location'
+  try {
+    const target = new URL(location, url)
+    return quoteResponse(`${target.origin}${target.pathname}`)
+  } catch {
+    return 'an address that is not a URL'
+  }
+}
+
+/**
+ * Text from an answer, fit to quote in an error or a log: a proxy or a hostile service may
+ * echo the request, Authorization header included, so bearer tokens and anything shaped like a
+ * JWT are masked. Dataverse's own messages hold neither and read as they are.
+ */
+export function quoteResponse(text: string): string {
+  return text
+    .replace(/\b(Bearer)(\s+|%20|\+)[^\s"'<>,;&]+/gi, '$1 [redacted]')
+    .replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted token]')
+}
+
 function retryAfterMs(response: HttpResponse): number | undefined {
   const header = response.headers.get('retry-after')
   if (!header) return undefined
@@ -297,13 +377,13 @@ export function errorBody(response: HttpResponse): { code: string; message: stri
     if (parsed.error && typeof parsed.error.message === 'string') {
       return {
         code: typeof parsed.error.code === 'string' ? parsed.error.code : '',
-        message: parsed.error.message
+        message: quoteResponse(parsed.error.message)
       }
     }
   } catch {
     // Not JSON: a proxy page or a truncated body; say what arrived rather than nothing.
   }
-  const snippet = response.text.replace(/\s+/g, ' ').trim().slice(0, 200)
+  const snippet = quoteResponse(response.text.replace(/\s+/g, ' ').trim()).slice(0, 200)
   return {
     code: '',
     message: snippet

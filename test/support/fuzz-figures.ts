@@ -42,7 +42,11 @@ export const DEFECTS_FOUND = [
   'dvsync profile import: settings nested 20,000 deep overflowed the stack when stored (exit 70 with a stack trace)',
   'dvsync plan/push: a missing or unreadable source file (a SourceError) was exit 70 with a stack trace, not exit 2 with its message',
   'dvsync plan --profile: a profile whose source file is not a string reached fs.stat (ERR_INVALID_ARG_TYPE)',
-  'dvsync profile import: a file saved with a UTF-8 byte-order mark (Notepad) was refused as invalid JSON'
+  'dvsync profile import: a file saved with a UTF-8 byte-order mark (Notepad) was refused as invalid JSON',
+  "transport: a redirect was followed, so another host (sent no token: fetch drops it) answered for the environment and its data was taken as Dataverse's",
+  'transport: a response body was read whole without a limit: a 1 GB body took 120 s and +16 GB of memory, an endless one had no bound',
+  'transport: a body or a Location echoing the request (a proxy, a hostile server) put the bearer token into error messages, the run journal and CLI output',
+  'transport: a link such as "https://" threw a TypeError (an INTERNAL error) instead of a ProtocolError'
 ]
 
 export default function setup(project: TestProject): () => void {

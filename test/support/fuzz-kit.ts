@@ -102,3 +102,12 @@ export async function fuzz<T>(
 /** The name of what was thrown, for outcome labels: 'SourceError', 'ProtocolError'… */
 export const nameOf = (err: unknown): string =>
   err instanceof Error ? err.name || err.constructor.name : typeof err
+
+/**
+ * A scenario that is not a property (one hostile server, one answer) recorded as a single input
+ * with its outcome, so the printed figures list the scenarios too.
+ */
+export function scenario(parser: string, property: string, outcome: string, ms = 0): void {
+  file ??= `${parser.replace(/[^A-Za-z0-9]+/g, '-')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
+  recorded.push({ parser, property, runs: 1, outcomes: { [outcome]: 1 }, ms, failed: false })
+}

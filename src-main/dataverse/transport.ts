@@ -158,7 +158,7 @@ export class Transport {
         }
         if (response.status === 401) {
           throw new AuthenticationError(
-            `Dataverse did not accept the access token for ${this.origin} even after refreshing it: ${errorBody(response).message || 'unauthorized'}. Sign in again, or check that the account or app user has access to this environment.`
+            `Dataverse did not accept the access token for ${this.origin} even after refreshing it: ${(errorBody(response).message || 'unauthorized').replace(/\.+$/, '')}. Sign in again, or check that the account or app user has access to this environment.`
           )
         }
         if (response.status === 429) {

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createServices } from '../../src-main/app/services'
+import { DataverseClient } from '../../src-main/dataverse/client'
+import { AuthenticationError } from '../../src-main/dataverse/errors'
+import { tokenSourceFrom } from '../../src-main/dataverse/token-source'
 import type { RunningSandbox } from '../../src-main/sandbox/index'
 import { openStore, type Store } from '../../src-main/store/open'
 import {
@@ -286,10 +289,26 @@ describe('sandbox restart mid-run', () => {
       const environment = services.environment('sb')
       await services.pullEngine(environment).run({ environment, table: 'product' })
       await harnessChange()
+      // A token that can't be refreshed (DVSYNC_ACCESS_TOKEN, a token command's old answer).
+      const fixed = await sandboxAppToken(sandbox.url)
       await restartSandbox('SIGTERM')
       const delta = await services.pullEngine(environment).run({ environment, table: 'product' })
       expect(delta).toMatchObject({ mode: 'delta', updated: 1 })
       await log.check('one 401, one token refresh', async () => expect(await refused401()).toBe(1))
+      const stuck = new DataverseClient({
+        environmentUrl: sandbox.url,
+        tokens: tokenSourceFrom(async () => fixed)
+      })
+      const refused = await stuck.transport
+        .send({ method: 'GET', url: 'products?$top=1' })
+        .catch((err: unknown) => err)
+      // Asked once more after a refresh, then the answer stands, said once and clearly.
+      expect(refused).toBeInstanceOf(AuthenticationError)
+      expect((refused as Error).message).toMatch(
+        /did not accept the access token .* even after refreshing it: .*acquire a new token\. Sign in again/
+      )
+      expect((refused as Error).message).not.toMatch(/\.\./)
+      expect(await refused401()).toBe(3)
       const fixture = { store: services.store, environment } as PullFixture
       await log.check('mirror equals sandbox', async () =>
         expect(await mirrorDiff(await external(), fixture, t)).toEqual([])

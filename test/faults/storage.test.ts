@@ -118,7 +118,8 @@ describe('a full disk', () => {
         map: t.map,
         batchSize: 10
       })
-      disk.fill(160, fx.store)
+      // WAL frames are whole pages per transaction: a tmpfs fills faster than the page count.
+      disk.fill(disk.method === 'tmpfs' ? 160 : 24, fx.store)
       const failed = await fx.apply(plan.planId, { parallelism: 2 }).catch((err: unknown) => err)
       log.fault(`disk full (${disk.method})`)
       expect(failed).toBeInstanceOf(StorageError)
@@ -212,7 +213,7 @@ describe('a full disk', () => {
 })
 
 describe('a read-only data folder', () => {
-  it('is refused naming the folder; nothing in it changes; writable again, the next pull brings the change', async () => {
+  it('is refused naming the folder; nothing in it changes; writable again, the next pull brings the change', async (ctx) => {
     const dir = mkdtempSync(join(tmpdir(), 'dvsync-ro-data-'))
     try {
       const fx = fixtureIn(harness, dir)
@@ -221,6 +222,11 @@ describe('a read-only data folder', () => {
       await harness.api('PATCH', `products(productnumber='PRD-0000011')`, { body: { price: 1111 } })
 
       const view = readOnlyView(dir)
+      if (!view) {
+        fx.close()
+        ctx.skip('root without mount or chattr: nothing here can make a folder read-only')
+        return
+      }
       try {
         log.fault(`read-only folder (${view.method})`)
         let refused: unknown

@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statfsSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stringify } from 'csv-stringify/sync'
@@ -20,11 +28,14 @@ import type { Harness } from './sandbox-harness'
  *   headroom (root); elsewhere SQLite's `PRAGMA max_page_count` makes the database "full" at
  *   the same point (SQLITE_FULL either way, but only in this process);
  * - a read-only folder: a read-only bind mount of the data folder (root ignores permissions,
- *   not a read-only mount); elsewhere the folder and its files lose their write permission.
- * `method` says which one ran, for the campaign's figures.
+ *   not a read-only mount), else `chattr +i` on the folder and its files; not root: the folder
+ *   and its files lose their write permission.
+ * `method` says which one ran, for the campaign's figures; FAULT_NO_MOUNT=1 tries the fallbacks.
  */
 
+/** FAULT_NO_MOUNT=1 tries the fallbacks on a machine where mounting works. */
 const mount = (...args: string[]): boolean => {
+  if (process.env['FAULT_NO_MOUNT'] === '1') return false
   try {
     execFileSync('mount', args, { stdio: 'ignore' })
     return true
@@ -95,12 +106,25 @@ export function smallDisk(sizeMb = 16): SmallDisk {
 export interface ReadOnlyView {
   /** The data folder as a read-only path. */
   dir: string
-  method: 'read-only bind mount' | 'chmod'
+  method: 'read-only bind mount' | 'chattr +i' | 'chmod'
   close(): void
 }
 
-/** The data folder `dataDir`, seen read-only. */
-export function readOnlyView(dataDir: string): ReadOnlyView {
+const chattr = (flag: string, paths: string[]): boolean => {
+  try {
+    execFileSync('chattr', [flag, ...paths], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The data folder `dataDir`, seen read-only; undefined where nothing can make it so (root
+ * without the right to mount or to set the immutable flag: root ignores permissions).
+ */
+export function readOnlyView(dataDir: string): ReadOnlyView | undefined {
+  const entries = ['', 'dvsync.sqlite', 'dvsync.sqlite-wal', 'dvsync.sqlite-shm']
   if (process.getuid?.() === 0) {
     const view = mkdtempSync(join(tmpdir(), 'dvsync-ro-'))
     if (mount('--bind', '-o', 'ro', dataDir, view)) {
@@ -114,8 +138,11 @@ export function readOnlyView(dataDir: string): ReadOnlyView {
       }
     }
     rmSync(view, { recursive: true, force: true })
+    const paths = entries.map((e) => join(dataDir, e)).filter((p) => existsSync(p))
+    if (chattr('+i', paths))
+      return { dir: dataDir, method: 'chattr +i', close: () => void chattr('-i', paths) }
+    return undefined
   }
-  const entries = ['', 'dvsync.sqlite', 'dvsync.sqlite-wal', 'dvsync.sqlite-shm']
   for (const e of entries) {
     try {
       chmodSync(join(dataDir, e), e ? 0o444 : 0o555)

@@ -119,7 +119,7 @@ describe('$batch responses', () => {
             expect(result[i]!.headers[name.toLowerCase()]).toBe(value)
         return 'read back'
       },
-      { numRuns: runs(500) }
+      { numRuns: runs(1500) }
     )
   })
 
@@ -160,7 +160,7 @@ describe('$batch responses', () => {
         const result = read(contentType, text)
         return result instanceof ProtocolError ? 'ProtocolError' : 'parts'
       },
-      { numRuns: runs(800) }
+      { numRuns: runs(2500) }
     )
   })
 
@@ -193,7 +193,7 @@ describe('$batch responses', () => {
       'random: ProtocolError or parts',
       fc.tuple(contentType, text),
       ([type, body]) => (read(type, body) instanceof ProtocolError ? 'ProtocolError' : 'parts'),
-      { numRuns: runs(800) }
+      { numRuns: runs(2500) }
     )
   })
 

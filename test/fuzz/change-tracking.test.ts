@@ -238,7 +238,7 @@ describe('change-tracking responses', () => {
           ? 'changes with deletions'
           : 'changes'
       },
-      { numRuns: runs(1500) }
+      { numRuns: runs(4000) }
     )
   })
 })

@@ -166,7 +166,7 @@ describe('links and redirects to another host', () => {
         expect(new URL(resolved).origin, url).toBe(server.url)
         return 'inside'
       },
-      { numRuns: runs(2000) }
+      { numRuns: runs(5000) }
     )
   })
 })
@@ -250,7 +250,7 @@ describe('random hostile answers (property)', () => {
           return nameOf(err)
         }
       },
-      { numRuns: runs(300), timeoutMs: 10_000 }
+      { numRuns: runs(600), timeoutMs: 10_000 }
     )
   })
 })

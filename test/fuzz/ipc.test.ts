@@ -12,6 +12,7 @@ import { createHandlers, type Handlers } from '../../src-main/ipc/handlers'
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../src-shared/channels'
 import { contract, type Result } from '../../src-shared/contract'
 import { fuzz, runs } from '../support/fuzz-kit'
+import { arbitraryOf } from '../support/fuzz-zod'
 
 /**
  * IPC input (src-main/ipc/dispatch.ts and the contract's zod schemas) under random payloads,
@@ -229,19 +230,34 @@ function apply(seed: Record<string, unknown>, edits: Edit[]): Record<string, unk
   return input
 }
 
-const payload = fc.constantFrom(...INVOKE_CHANNELS).chain((channel) =>
-  fc.tuple(
-    fc.constant(channel),
-    fc.oneof(
-      {
-        weight: 3,
-        arbitrary: fc
-          .tuple(fc.constantFrom(...(VALID[channel] ?? [{}])), fc.array(edit, { maxLength: 3 }))
-          .map(([s, e]) => apply(s, e))
-      },
-      { weight: 1, arbitrary: anything }
+/** Per channel, built once (an arbitrary from a regex is costly to build, cheap to draw from). */
+const perChannel = new Map(
+  INVOKE_CHANNELS.map((channel) => {
+    const valid = arbitraryOf(contract[channel].input)
+    const objects = valid.filter(
+      (v): v is Record<string, unknown> => typeof v === 'object' && v !== null
     )
-  )
+    return [
+      channel,
+      fc.oneof(
+        // Valid by construction, from the channel's own schema (new channels included).
+        { weight: 3, arbitrary: valid },
+        {
+          weight: 2,
+          arbitrary: fc
+            .tuple(
+              fc.oneof(fc.constantFrom(...(VALID[channel] ?? [{}])), objects),
+              fc.array(edit, { minLength: 1, maxLength: 3 })
+            )
+            .map(([seed, edits]) => apply(seed, edits))
+        },
+        { weight: 1, arbitrary: anything }
+      )
+    ] as const
+  })
+)
+const payload = fc.oneof(
+  ...INVOKE_CHANNELS.map((channel) => fc.tuple(fc.constant(channel), perChannel.get(channel)!))
 )
 
 describe('IPC input', () => {
@@ -272,7 +288,7 @@ describe('IPC input', () => {
         }
         return reply.error.code
       },
-      { numRuns: runs(1500), timeoutMs: 10_000 }
+      { numRuns: runs(6000), timeoutMs: 10_000 }
     )
   })
 })

@@ -238,7 +238,7 @@ describe('keyPredicate under hostile values (pure)', () => {
           expect(literalValue(parsed.pairs[i]!.literal), c.type).toEqual(meaning(c, values[i]))
         return 'accepted'
       },
-      { numRuns: runs(3000) }
+      { numRuns: runs(8000) }
     )
   })
 
@@ -258,7 +258,7 @@ describe('keyPredicate under hostile values (pure)', () => {
         )
         return 'refused'
       },
-      { numRuns: runs(500) }
+      { numRuns: runs(1000) }
     )
   })
 })
@@ -323,7 +323,7 @@ describe('accepted values round-trip against the sandbox', () => {
         expect(read.json.fuzz_number).toBe(meaning(keyColumns[1]!, number))
         return 'round trip'
       },
-      { numRuns: runs(250), timeoutMs: 10_000 }
+      { numRuns: runs(400), timeoutMs: 10_000 }
     )
   })
 })

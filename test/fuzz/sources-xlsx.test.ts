@@ -117,7 +117,7 @@ describe('XLSX', () => {
         }
         return outcome(result)
       },
-      { numRuns: runs(150), timeoutMs: 10_000 }
+      { numRuns: runs(300), timeoutMs: 10_000 }
     )
   })
 
@@ -139,7 +139,7 @@ describe('XLSX', () => {
             : mutate(xlsxBytes(parts, sheetXml), mutations)
         return outcome(await readAll(write(bytes)))
       },
-      { numRuns: runs(200), timeoutMs: 10_000 }
+      { numRuns: runs(400), timeoutMs: 10_000 }
     )
   })
 })

@@ -97,7 +97,7 @@ describe('CSV', () => {
         }
         return result.rows.some((r) => r.error) ? 'rows with error rows' : 'rows'
       },
-      { numRuns: runs(200), timeoutMs: 5000 }
+      { numRuns: runs(400), timeoutMs: 5000 }
     )
   })
 
@@ -119,7 +119,7 @@ describe('CSV', () => {
         if ('rows' in result) for (const row of result.rows) expect(row.row).toBeGreaterThan(0)
         return outcome(result)
       },
-      { numRuns: runs(300), timeoutMs: 5000 }
+      { numRuns: runs(600), timeoutMs: 5000 }
     )
   })
 })
@@ -167,7 +167,7 @@ describe('NDJSON', () => {
         }
         return result.rows.some((r) => r.error) ? 'rows with error rows' : 'rows'
       },
-      { numRuns: runs(200), timeoutMs: 5000 }
+      { numRuns: runs(400), timeoutMs: 5000 }
     )
   })
 })
@@ -202,7 +202,7 @@ describe('JSON', () => {
         }
         return result.rows.some((r) => r.error) ? 'rows with error rows' : 'rows'
       },
-      { numRuns: runs(200), timeoutMs: 5000 }
+      { numRuns: runs(400), timeoutMs: 5000 }
     )
   })
 
@@ -220,7 +220,7 @@ describe('JSON', () => {
         )
         return outcome(result)
       },
-      { numRuns: runs(150), timeoutMs: 5000 }
+      { numRuns: runs(300), timeoutMs: 5000 }
     )
   })
 
@@ -241,7 +241,7 @@ describe('JSON', () => {
         )
         return outcome(await readAll(write(extension, mutate(body, mutations))))
       },
-      { numRuns: runs(300), timeoutMs: 5000 }
+      { numRuns: runs(600), timeoutMs: 5000 }
     )
   })
 })
@@ -268,7 +268,7 @@ describe('any format, random bytes', () => {
       'random bytes: rows or SourceError',
       fc.tuple(bytes, fc.constantFrom('csv', 'tsv', 'json', 'ndjson', 'xlsx')),
       async ([content, extension]) => outcome(await readAll(write(extension, content))),
-      { numRuns: runs(300), timeoutMs: 5000 }
+      { numRuns: runs(600), timeoutMs: 5000 }
     )
   })
 })

@@ -119,7 +119,7 @@ export function figuresTable(f: Figures, seed: number, seconds: number): string 
     ['scenarios', String(sum(f.scenarios)), list(f.scenarios)],
     ['processes killed (SIGKILL)', String(sum(f.kills)), list(f.kills)],
     ['faults injected', String(sum(f.faults)), list(f.faults)],
-    ['child processes started', String(f.children), ''],
+    ['kill-campaign children started', String(f.children), ''],
     ['nothing-lost checks passed', String(sum(f.checks)), list(f.checks)]
   ]
   const w0 = Math.max(...rows.map((r) => r[0].length))

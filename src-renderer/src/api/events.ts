@@ -7,7 +7,7 @@ import { prefixOf } from './query-keys'
 
 /**
  * The main process's events, wired once at the app root: `data:changed` invalidates the cached
- * queries it names, `run:progress` updates the progress a pull screen shows, `app:command` (the
+ * queries it names, `run:progress` updates the progress the Pulls, Preview and Runs screens show, `app:command` (the
  * native menu) goes to the shell. Payloads are validated here too: the renderer trusts the
  * contract, not the transport.
  */
@@ -24,7 +24,7 @@ export function useMainEvents(onCommand: (command: AppCommand) => void): void {
     })
     const offProgress = window.api.on('run:progress', (raw) => {
       const parsed = events['run:progress'].safeParse(raw)
-      if (parsed.success && parsed.data.kind === 'pull') recordProgress(parsed.data)
+      if (parsed.success) recordProgress(parsed.data)
     })
     const offCommand = window.api.on('app:command', (raw) => {
       const parsed = events['app:command'].safeParse(raw)

@@ -14,7 +14,20 @@ export const keys = {
     (table ? ['pulls', environmentId, table] : ['pulls', environmentId]) as readonly unknown[],
   activePulls: () => ['progress', 'active'] as const,
   changes: (runId: number) => ['changes', runId] as const,
-  runs: () => ['runs'] as const
+  runs: () => ['runs'] as const,
+  runList: (filter: object) => ['runs', 'list', filter] as const,
+  trend: (filter: object) => ['runs', 'trend', filter] as const,
+  run: (runId: number) => ['runs', 'detail', runId] as const,
+  runItems: (runId: number, filter: object) => ['runs', 'items', runId, filter] as const,
+  compare: (a: number, b: number) => ['runs', 'compare', a, b] as const,
+  activeApplies: () => ['progress', 'applies'] as const,
+  profiles: () => ['profiles'] as const,
+  profile: (name: string) => ['profiles', name] as const,
+  source: (settings: object) => ['sources', settings] as const,
+  plans: (environmentId?: number) =>
+    (environmentId ? ['plans', 'list', environmentId] : ['plans', 'list']) as readonly unknown[],
+  plan: (planId: number) => ['plans', planId] as const,
+  planItems: (planId: number, filter: object) => ['plans', planId, 'items', filter] as const
 } satisfies Record<string, (...args: never[]) => readonly unknown[]>
 
 /** The query key prefix an entity's data lives under. */

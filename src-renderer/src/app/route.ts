@@ -11,6 +11,10 @@ export interface Route {
   environmentId?: number | undefined
   table?: string | undefined
   runId?: number | undefined
+  /** Preview: the plan shown. */
+  planId?: number | undefined
+  /** Profiles: the profile open in the editor ('+pull'/'+push' for a new one). */
+  profile?: string | undefined
 }
 
 export function parseRoute(hash: string): Route {
@@ -25,7 +29,9 @@ export function parseRoute(hash: string): Route {
     screen,
     environmentId: number('env'),
     table: params.get('table') ?? undefined,
-    runId: number('run')
+    runId: number('run'),
+    planId: number('plan'),
+    profile: params.get('profile') ?? undefined
   }
 }
 
@@ -34,6 +40,8 @@ export function formatRoute(route: Route): string {
   if (route.environmentId) params.set('env', String(route.environmentId))
   if (route.table) params.set('table', route.table)
   if (route.runId) params.set('run', String(route.runId))
+  if (route.planId) params.set('plan', String(route.planId))
+  if (route.profile) params.set('profile', route.profile)
   const query = params.toString()
   return `#/${route.screen}${query ? `?${query}` : ''}`
 }
@@ -50,8 +58,11 @@ export function useRoute(): [Route, (change: Partial<Route>) => void] {
     const current = parseRoute(window.location.hash)
     const next = { ...current, ...change }
     // Another screen or environment: what was selected there does not carry over.
-    if (change.screen && change.screen !== current.screen && !('runId' in change))
-      next.runId = undefined
+    if (change.screen && change.screen !== current.screen) {
+      if (!('runId' in change)) next.runId = undefined
+      if (!('planId' in change)) next.planId = undefined
+      if (!('profile' in change)) next.profile = undefined
+    }
     if (change.environmentId !== undefined && change.environmentId !== current.environmentId) {
       if (!('table' in change)) next.table = undefined
       if (!('runId' in change)) next.runId = undefined

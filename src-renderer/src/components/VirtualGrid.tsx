@@ -12,15 +12,28 @@ export interface GridColumn<T> {
 
 export interface VirtualGridProps<T> {
   label: string
-  rows: readonly T[]
+  /** Every row, loaded (a short list, or pages appended as they load). */
+  rows?: readonly T[]
+  /**
+   * Or, for lists read a page at a time wherever the admin scrolls: how many rows there are and
+   * the row at an index, undefined while its page loads (a placeholder row is shown).
+   */
+  count?: number
+  rowAt?(index: number): T | undefined
   columns: readonly GridColumn<T>[]
   rowKey(row: T): string
   /** Rows there are in all (more than `rows` while pages are still loading). */
   total?: number
   selectedKey?: string | undefined
   onSelect?(row: T): void
+  /** Space does this instead of selecting (e.g. exclude the row); Enter still selects. */
+  onToggle?(row: T): void
+  /** Rows shown dimmed (e.g. excluded from an apply). */
+  dimmed?(row: T): boolean
   /** Called when the last loaded rows come into view: load the next page. */
   onNearEnd?(): void
+  /** The rows in view changed (sparse lists load the pages they need). */
+  onRangeChange?(first: number, last: number): void
   rowHeight?: number
   /** Below this width the grid scrolls sideways instead of squeezing its columns. */
   minWidth?: string
@@ -67,40 +80,52 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1Selected,
     ':hover': { backgroundColor: tokens.colorNeutralBackground1Selected }
   },
+  dimmed: { color: tokens.colorNeutralForeground3, textDecorationLine: 'line-through' },
+  placeholder: { color: tokens.colorNeutralForeground3, fontStyle: 'italic' },
   cell: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 }
 })
 
 /**
  * A keyboard-accessible grid that renders only the rows in view, so 100,000 rows scroll as
  * smoothly as 10 (@tanstack/react-virtual). ARIA grid semantics with row focus: Tab enters at
- * the selected row, arrows, Page Up/Down, Home and End move, Enter or Space selects.
+ * the selected row, arrows, Page Up/Down, Home and End move, Enter selects, Space selects (or
+ * toggles, with `onToggle`). Rows come as a list, or one at a time for lists read in pages.
  */
 export function VirtualGrid<T>(props: VirtualGridProps<T>): React.JSX.Element {
-  const { rows, columns, rowKey, onSelect, onNearEnd, selectedKey } = props
+  const { columns, rowKey, onSelect, onToggle, onNearEnd, onRangeChange, selectedKey } = props
   const styles = useStyles()
   const rowHeight = props.rowHeight ?? 36
   const scroller = useRef<HTMLDivElement>(null)
-  const selectedIndex = selectedKey ? rows.findIndex((r) => rowKey(r) === selectedKey) : -1
+  const sparse = props.rowAt !== undefined
+  const count = props.count ?? props.rows?.length ?? 0
+  const rowAt = (index: number): T | undefined => props.rowAt?.(index) ?? props.rows?.[index]
+  const selectedIndex =
+    selectedKey && props.rows ? props.rows.findIndex((r) => rowKey(r) === selectedKey) : -1
   const [active, setActive] = useState(Math.max(selectedIndex, 0))
   const focusPending = useRef(false)
-  const activeIndex = Math.min(active, Math.max(rows.length - 1, 0))
+  const activeIndex = Math.min(active, Math.max(count - 1, 0))
   const template = columns.map((c) => c.width).join(' ')
   const minWidth = props.minWidth ?? '0'
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as documented
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
     overscan: 12,
     paddingStart: 0
   })
   const items = virtualizer.getVirtualItems()
+  const first = items[0]?.index ?? 0
   const last = items.at(-1)?.index ?? -1
 
   useEffect(() => {
-    if (onNearEnd && rows.length > 0 && last >= rows.length - 20) onNearEnd()
-  }, [last, rows.length, onNearEnd])
+    if (onNearEnd && count > 0 && last >= count - 20) onNearEnd()
+  }, [last, count, onNearEnd])
+
+  useEffect(() => {
+    if (last >= 0) onRangeChange?.(first, last)
+  }, [first, last, onRangeChange])
 
   useEffect(() => {
     if (!focusPending.current) return
@@ -112,14 +137,14 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): React.JSX.Element {
   })
 
   const moveTo = (index: number): void => {
-    if (rows.length === 0) return
-    const next = Math.max(0, Math.min(rows.length - 1, index))
+    if (count === 0) return
+    const next = Math.max(0, Math.min(count - 1, index))
     setActive(next)
     focusPending.current = true
     virtualizer.scrollToIndex(next, { align: 'auto' })
   }
 
-  const onKeyDown = (event: React.KeyboardEvent, index: number, row: T): void => {
+  const onKeyDown = (event: React.KeyboardEvent, index: number, row: T | undefined): void => {
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 400) / rowHeight) - 1)
     const moves: Record<string, number> = {
       ArrowDown: index + 1,
@@ -127,14 +152,19 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): React.JSX.Element {
       PageDown: index + page,
       PageUp: index - page,
       Home: 0,
-      End: rows.length - 1
+      End: count - 1
     }
     if (event.key in moves) {
       event.preventDefault()
       moveTo(moves[event.key]!)
-    } else if (event.key === 'Enter' || event.key === ' ') {
+    } else if (
+      row !== undefined &&
+      event.target === event.currentTarget &&
+      (event.key === 'Enter' || event.key === ' ')
+    ) {
       event.preventDefault()
-      onSelect?.(row)
+      if (event.key === ' ' && onToggle) onToggle(row)
+      else onSelect?.(row)
     }
   }
 
@@ -144,10 +174,10 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): React.JSX.Element {
       className={styles.scroller}
       role="grid"
       aria-label={props.label}
-      aria-rowcount={(props.total ?? rows.length) + 1}
+      aria-rowcount={(props.total ?? count) + 1}
       aria-colcount={columns.length}
       data-testid={props.testId}
-      data-row-count={rows.length}
+      data-row-count={count}
     >
       <div role="rowgroup" className={styles.header} style={{ minWidth }}>
         <div
@@ -172,19 +202,26 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): React.JSX.Element {
         style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth }}
       >
         {items.map((item) => {
-          const row = rows[item.index]!
-          const key = rowKey(row)
-          const selected = key === selectedKey
+          const row = rowAt(item.index)
+          const key = row === undefined ? undefined : rowKey(row)
+          const selected = key !== undefined && key === selectedKey
           return (
             <div
-              key={key}
+              // Sparse rows keep their element when their page arrives, so focus stays put.
+              key={sparse || key === undefined ? `#${item.index}` : key}
               role="row"
               aria-rowindex={item.index + 2}
               aria-selected={selected}
+              aria-busy={row === undefined || undefined}
               tabIndex={item.index === activeIndex ? 0 : -1}
               data-index={item.index}
               data-row-key={key}
-              className={mergeClasses(styles.row, styles.bodyRow, selected && styles.selected)}
+              className={mergeClasses(
+                styles.row,
+                styles.bodyRow,
+                selected && styles.selected,
+                row !== undefined && props.dimmed?.(row) && styles.dimmed
+              )}
               style={{
                 gridTemplateColumns: template,
                 height: rowHeight,
@@ -192,16 +229,22 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): React.JSX.Element {
               }}
               onClick={() => {
                 setActive(item.index)
-                onSelect?.(row)
+                if (row !== undefined) onSelect?.(row)
               }}
               onFocus={() => setActive(item.index)}
               onKeyDown={(e) => onKeyDown(e, item.index, row)}
             >
-              {columns.map((c) => (
-                <div key={c.id} role="gridcell" className={styles.cell}>
-                  {c.render(row)}
+              {row === undefined ? (
+                <div role="gridcell" className={mergeClasses(styles.cell, styles.placeholder)}>
+                  Loading…
                 </div>
-              ))}
+              ) : (
+                columns.map((c) => (
+                  <div key={c.id} role="gridcell" className={styles.cell}>
+                    {c.render(row)}
+                  </div>
+                ))
+              )}
             </div>
           )
         })}

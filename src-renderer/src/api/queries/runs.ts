@@ -1,7 +1,67 @@
-import { queryOptions } from '@tanstack/react-query'
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
+import type { Input } from '../../../../src-shared/contract'
 import { call } from '../client'
 import { keys } from '../query-keys'
 
-/** The latest runs of every kind (the Runs screen of a later release builds on this). */
-export const runsQuery = (limit = 50) =>
-  queryOptions({ queryKey: [...keys.runs(), limit], queryFn: () => call('runs:list', { limit }) })
+export type RunFilter = Omit<Input<'runs:list'>, 'beforeId' | 'limit'>
+
+/** The history, newest first (the latest 300 matching runs). */
+export const runsQuery = (filter: RunFilter = {}) =>
+  queryOptions({
+    queryKey: keys.runList(filter),
+    queryFn: () => call('runs:list', { ...filter, limit: 300 })
+  })
+
+/** Figures of the latest 60 matching runs, oldest first, for the charts. */
+export const trendQuery = (filter: RunFilter = {}) =>
+  queryOptions({
+    queryKey: keys.trend(filter),
+    queryFn: () => call('runs:trend', { ...filter, limit: 60 })
+  })
+
+export const runQuery = (runId: number) =>
+  queryOptions({ queryKey: keys.run(runId), queryFn: () => call('runs:get', { runId }) })
+
+export const RUN_PAGE_SIZE = 200
+
+export const fetchRunItems =
+  (runId: number, filter: { outcomes?: string[]; search?: string }) =>
+  (offset: number, limit: number) =>
+    call('runs:items', {
+      runId,
+      ...(filter.outcomes?.length ? { outcomes: filter.outcomes } : {}),
+      ...(filter.search ? { search: filter.search } : {}),
+      offset,
+      limit
+    })
+
+export const compareQuery = (a: number, b: number) =>
+  queryOptions({
+    queryKey: keys.compare(a, b),
+    queryFn: () => call('runs:compare', { a, b, limit: 100 })
+  })
+
+export function useExportReport(runId: number) {
+  return useMutation({
+    mutationKey: ['runs', 'report', runId],
+    mutationFn: (format: Input<'runs:report'>['format']) => call('runs:report', { runId, format })
+  })
+}
+
+export function usePlanUndo() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: Input<'undo:plan'>) => call('undo:plan', input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['plans'] })
+  })
+}
+
+export function usePrune() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: Input<'runs:prune'>) => call('runs:prune', input),
+    onSuccess: (result) => {
+      if (!result.dryRun) void queryClient.invalidateQueries({ queryKey: keys.runs() })
+    }
+  })
+}

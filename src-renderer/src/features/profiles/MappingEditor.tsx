@@ -1,0 +1,167 @@
+import {
+  Button,
+  Caption1,
+  Combobox,
+  Dropdown,
+  Field,
+  Option,
+  Subtitle2,
+  makeStyles,
+  tokens
+} from '@fluentui/react-components'
+import { AddRegular, DeleteRegular, LightbulbRegular } from '@fluentui/react-icons'
+import type { ColumnView, TableDetailsView } from '../../../../src-shared/schemas/metadata'
+import type { ColumnMapping } from '../../../../src-shared/schemas/push'
+import { LookupKeyField } from './LookupKeyField'
+
+const useStyles = makeStyles({
+  header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
+  list: { display: 'grid', gap: tokens.spacingVerticalS },
+  row: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(9rem, 1fr) auto minmax(12rem, 1.4fr) minmax(9rem, 1fr) auto',
+    alignItems: 'start',
+    gap: tokens.spacingHorizontalS
+  },
+  arrow: { paddingTop: tokens.spacingVerticalS, color: tokens.colorNeutralForeground3 },
+  type: { paddingTop: tokens.spacingVerticalS, color: tokens.colorNeutralForeground2 }
+})
+
+const isLookup = (c: ColumnView | undefined): boolean =>
+  c?.type === 'Lookup' || c?.type === 'Customer' || c?.type === 'Owner'
+
+const writable = (c: ColumnView): boolean => c.validForCreate || c.validForUpdate || c.isPrimaryId
+
+const label = (c: ColumnView): string =>
+  c.displayName && c.displayName !== c.logicalName
+    ? `${c.displayName} (${c.logicalName})`
+    : c.logicalName
+
+/** Source column → table column, with the column's type; lookups find records by a key. */
+export function MappingEditor({
+  environmentId,
+  table,
+  sourceColumns,
+  mapping,
+  onChange,
+  onSuggest,
+  suggesting,
+  errorFor
+}: {
+  environmentId: number
+  table: TableDetailsView
+  sourceColumns: readonly string[]
+  mapping: ColumnMapping[]
+  onChange(mapping: ColumnMapping[]): void
+  onSuggest(): void
+  suggesting: boolean
+  errorFor(field: string): string | undefined
+}): React.JSX.Element {
+  const styles = useStyles()
+  const targets = table.columns.filter(writable)
+  const update = (index: number, change: Partial<ColumnMapping>): void =>
+    onChange(
+      mapping.map((m, i) => {
+        if (i !== index) return m
+        const next = { ...m, ...change }
+        if ('target' in change && change.target !== m.target) delete next.lookup
+        return next
+      })
+    )
+  const unmapped = sourceColumns.filter((c) => !mapping.some((m) => m.source === c))
+  return (
+    <section aria-labelledby="mapping-heading" data-testid="mapping-editor">
+      <div className={styles.header}>
+        <Subtitle2 as="h3" id="mapping-heading">
+          Mapping
+        </Subtitle2>
+        <Button
+          size="small"
+          icon={<LightbulbRegular />}
+          onClick={onSuggest}
+          disabled={suggesting || sourceColumns.length === 0}
+        >
+          Suggest by name
+        </Button>
+        <Button
+          size="small"
+          icon={<AddRegular />}
+          disabled={unmapped.length === 0}
+          onClick={() => onChange([...mapping, { source: unmapped[0]!, target: '' }])}
+        >
+          Add column
+        </Button>
+      </div>
+      {errorFor('mapping') && (
+        <Field validationMessage={errorFor('mapping')}>
+          <span />
+        </Field>
+      )}
+      <div className={styles.list}>
+        {mapping.map((m, i) => {
+          const column = table.columns.find((c) => c.logicalName === m.target)
+          return (
+            <div key={i} className={styles.row} data-testid={`mapping-row-${i}`}>
+              <Field validationMessage={errorFor(`mapping.${i}.source`)}>
+                <Dropdown
+                  aria-label={`Source column of mapping ${i + 1}`}
+                  value={m.source}
+                  selectedOptions={[m.source]}
+                  onOptionSelect={(_, d) => d.optionValue && update(i, { source: d.optionValue })}
+                >
+                  {sourceColumns.map((c) => (
+                    <Option key={c} value={c}>
+                      {c}
+                    </Option>
+                  ))}
+                </Dropdown>
+              </Field>
+              <span className={styles.arrow} aria-hidden>
+                →
+              </span>
+              <Field validationMessage={errorFor(`mapping.${i}.target`)}>
+                <Combobox
+                  aria-label={`Table column for ${m.source}`}
+                  value={column ? label(column) : m.target}
+                  selectedOptions={m.target ? [m.target] : []}
+                  placeholder="Choose a column"
+                  onOptionSelect={(_, d) => d.optionValue && update(i, { target: d.optionValue })}
+                >
+                  {targets.map((c) => (
+                    <Option key={c.logicalName} value={c.logicalName} text={label(c)}>
+                      {label(c)}
+                    </Option>
+                  ))}
+                </Combobox>
+              </Field>
+              {isLookup(column) ? (
+                <LookupKeyField
+                  environmentId={environmentId}
+                  column={column!}
+                  mapping={m}
+                  onChange={(lookup) => update(i, { lookup })}
+                  error={errorFor(`mapping.${i}.lookup`)}
+                />
+              ) : (
+                <Caption1 className={styles.type}>
+                  {column
+                    ? `${column.type}${column.maxLength ? ` (${column.maxLength})` : ''}${column.requiredLevel !== 'None' ? ', required' : ''}`
+                    : ''}
+                </Caption1>
+              )}
+              <Button
+                appearance="subtle"
+                icon={<DeleteRegular />}
+                aria-label={`Remove the mapping of ${m.source}`}
+                onClick={() => onChange(mapping.filter((_, j) => j !== i))}
+              />
+            </div>
+          )
+        })}
+      </div>
+      {unmapped.length > 0 && (
+        <Caption1>Not pushed (no column chosen): {unmapped.join(', ')}.</Caption1>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,103 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Text,
+  makeStyles,
+  tokens
+} from '@fluentui/react-components'
+import type { PlanView } from '../../../../src-shared/schemas/plans'
+import { useStartApply } from '../../api/queries/plans'
+import { ErrorMessage } from '../../components/ErrorMessage'
+import { count, plural } from '../../components/format'
+import { writesOf } from './plan-tabs'
+
+const useStyles = makeStyles({
+  list: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL },
+  warning: { color: tokens.colorStatusWarningForeground1 }
+})
+
+/** The confirmation before anything is written: the counts, the table and the environment. */
+export function ApplyDialog({
+  plan,
+  open,
+  onClose,
+  onStarted
+}: {
+  plan: PlanView
+  open: boolean
+  onClose(): void
+  onStarted(runId: number): void
+}): React.JSX.Element {
+  const styles = useStyles()
+  const start = useStartApply()
+  const writes = writesOf(plan)
+  const total = writes.create + writes.update + writes.deactivate + writes.delete
+  const excluded = Object.values(plan.excluded).reduce((a, b) => a + b, 0)
+  const environment = plan.environmentName ?? `environment ${plan.environmentId}`
+  const close = (): void => {
+    start.reset()
+    onClose()
+  }
+  return (
+    <Dialog open={open} onOpenChange={(_, d) => !d.open && close()}>
+      <DialogSurface aria-describedby="apply-summary">
+        <DialogBody>
+          <DialogTitle>
+            Apply to {plan.table} in {environment}?
+          </DialogTitle>
+          <DialogContent id="apply-summary" data-testid="apply-summary">
+            <Text as="p">
+              {plural(total, 'record')} will be written to <strong>{plan.table}</strong> in the
+              environment <strong>{environment}</strong>:
+            </Text>
+            <ul className={styles.list}>
+              <li>{count(writes.create)} to create</li>
+              <li>{count(writes.update)} to update</li>
+              <li>{count(writes.deactivate)} to deactivate</li>
+              <li>{count(writes.delete)} to delete</li>
+            </ul>
+            <Text as="p">
+              {excluded ? `${plural(excluded, 'row')} excluded. ` : ''}
+              {plan.counts.error
+                ? `${plural(plan.counts.error, 'row')} with errors will not be applied. `
+                : ''}
+              Records changed in Dataverse since the preview are reported as conflicts, not
+              overwritten.
+            </Text>
+            {writes.delete > 0 && (
+              <Text as="p" className={styles.warning}>
+                Deleted records can only be brought back by an undo of this run.
+              </Text>
+            )}
+            {start.isError && <ErrorMessage error={start.error} title="The apply did not start" />}
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={close}>Cancel</Button>
+            <Button
+              appearance="primary"
+              disabled={total === 0 || start.isPending}
+              onClick={() =>
+                start.mutate(
+                  { planId: plan.planId },
+                  {
+                    onSuccess: ({ runId }) => {
+                      close()
+                      onStarted(runId)
+                    }
+                  }
+                )
+              }
+            >
+              {start.isPending ? 'Starting…' : `Apply ${plural(total, 'change')}`}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  )
+}

@@ -30,7 +30,9 @@ export interface E2eApp {
   close(): Promise<void>
 }
 
-export async function startE2eApp(): Promise<E2eApp> {
+export async function startE2eApp(
+  options: { sandbox?: { products?: number; contacts?: number; accounts?: number } } = {}
+): Promise<E2eApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dvsync-e2e-'))
   const browser = await launchTestBrowser()
   const traffic: E2eApp['traffic'] = []
@@ -38,7 +40,13 @@ export async function startE2eApp(): Promise<E2eApp> {
     dataDir,
     sandboxPort: await freePort(),
     // A key's index takes a moment, as in Dataverse, so the test sees it go Pending → Active.
-    sandbox: { keyActivationDelayMs: 1500, products: 300, contacts: 60, accounts: 20 },
+    sandbox: {
+      keyActivationDelayMs: 1500,
+      products: 300,
+      contacts: 60,
+      accounts: 20,
+      ...options.sandbox
+    },
     openBrowser: (url) => browser.openBrowser(url),
     onTraffic: (message) => traffic.push(message)
   })
@@ -103,4 +111,23 @@ export async function sandboxApi(
   if (!response.ok)
     throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`)
   return response
+}
+
+/** Adds the one-click sandbox and signs in as its maker on its own sign-in page, as an admin does. */
+export async function addSandboxAndSignIn(app: E2eApp): Promise<void> {
+  const { page } = app
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Environments' })
+    .click()
+  await page.getByRole('button', { name: 'Add the built-in sandbox' }).click()
+  const signIn = await app.browser.signInPages.next()
+  await signIn.getByRole('radio', { name: /maker@sandbox\.local/ }).check()
+  await signIn.getByRole('button', { name: 'Sign in' }).click()
+  await signIn.getByRole('heading', { name: 'Signed in' }).waitFor()
+  await signIn.close()
+  await page
+    .getByTestId('environment-sandbox')
+    .getByText('Signed in as maker@sandbox.local')
+    .waitFor()
 }

@@ -9,7 +9,10 @@ import { useRoute } from '../app/route'
 import { useTheme } from '../app/theme'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { EnvironmentsPage } from '../features/environments/EnvironmentsPage'
+import { PreviewPage } from '../features/preview/PreviewPage'
+import { ProfilesPage } from '../features/profiles/ProfilesPage'
 import { PullsPage } from '../features/pulls/PullsPage'
+import { RunsPage } from '../features/runs/RunsPage'
 import { TablesPage } from '../features/tables/TablesPage'
 import { EnvironmentPicker } from './EnvironmentPicker'
 import { Navigation } from './Navigation'
@@ -130,6 +133,20 @@ export function AppShell(): React.JSX.Element {
             onChange={navigate}
             onAddEnvironment={() => navigate({ screen: 'environments' })}
           />
+        )}
+        {info.isSuccess && route.screen === 'profiles' && (
+          <ProfilesPage
+            environmentId={environmentId}
+            profile={route.profile}
+            onChange={navigate}
+            onAddEnvironment={() => navigate({ screen: 'environments' })}
+          />
+        )}
+        {info.isSuccess && route.screen === 'preview' && (
+          <PreviewPage environmentId={environmentId} planId={route.planId} onChange={navigate} />
+        )}
+        {info.isSuccess && route.screen === 'runs' && (
+          <RunsPage environmentId={environmentId} runId={route.runId} onChange={navigate} />
         )}
       </main>
     </div>

@@ -1,4 +1,4 @@
-import { Badge, Button, Caption1, makeStyles, tokens } from '@fluentui/react-components'
+import { Button, Caption1, makeStyles, tokens } from '@fluentui/react-components'
 import {
   ArrowSyncRegular,
   DatabaseRegular,
@@ -29,8 +29,7 @@ const useStyles = makeStyles({
     marginTop: tokens.spacingVerticalL,
     paddingInline: tokens.spacingHorizontalS,
     color: tokens.colorNeutralForeground2
-  },
-  coming: { marginLeft: 'auto' }
+  }
 })
 
 const SCREENS: { screen: Screen; label: string; icon: React.JSX.Element; shortcut: string }[] = [
@@ -39,11 +38,11 @@ const SCREENS: { screen: Screen; label: string; icon: React.JSX.Element; shortcu
   { screen: 'pulls', label: 'Pulls & changes', icon: <ArrowSyncRegular />, shortcut: '3' }
 ]
 
-/** Screens of later releases: shown so the map of the app is complete, but not usable yet. */
-const COMING = [
-  { label: 'Profiles', icon: <DocumentBulletListRegular /> },
-  { label: 'Preview', icon: <EyeRegular /> },
-  { label: 'Runs', icon: <HistoryRegular /> }
+/** Pushing rows into Dataverse: profiles, their preview, and the runs. */
+const SYNC: typeof SCREENS = [
+  { screen: 'profiles', label: 'Profiles', icon: <DocumentBulletListRegular />, shortcut: '4' },
+  { screen: 'preview', label: 'Preview', icon: <EyeRegular />, shortcut: '5' },
+  { screen: 'runs', label: 'Runs', icon: <HistoryRegular />, shortcut: '6' }
 ]
 
 export function Navigation({
@@ -54,41 +53,27 @@ export function Navigation({
   onNavigate(screen: Screen): void
 }): React.JSX.Element {
   const styles = useStyles()
+  const button = (s: (typeof SCREENS)[number]): React.JSX.Element => (
+    <Button
+      key={s.screen}
+      appearance="subtle"
+      icon={s.icon}
+      className={current === s.screen ? `${styles.item} ${styles.current}` : styles.item}
+      aria-current={current === s.screen ? 'page' : undefined}
+      aria-keyshortcuts={`Control+${s.shortcut}`}
+      onClick={() => onNavigate(s.screen)}
+      data-testid={`nav-${s.screen}`}
+    >
+      {s.label}
+    </Button>
+  )
   return (
     <nav aria-label="Main" className={styles.nav}>
-      {SCREENS.map((s) => (
-        <Button
-          key={s.screen}
-          appearance="subtle"
-          icon={s.icon}
-          className={current === s.screen ? `${styles.item} ${styles.current}` : styles.item}
-          aria-current={current === s.screen ? 'page' : undefined}
-          aria-keyshortcuts={`Control+${s.shortcut}`}
-          onClick={() => onNavigate(s.screen)}
-          data-testid={`nav-${s.screen}`}
-        >
-          {s.label}
-        </Button>
-      ))}
-      <Caption1 as="h2" className={styles.section} id="coming-heading">
-        <DatabaseRegular aria-hidden /> Sync (coming)
+      {SCREENS.map(button)}
+      <Caption1 as="h2" className={styles.section}>
+        <DatabaseRegular aria-hidden /> Sync
       </Caption1>
-      {COMING.map((c) => (
-        <Button
-          key={c.label}
-          appearance="subtle"
-          icon={c.icon}
-          className={styles.item}
-          disabledFocusable
-          aria-describedby="coming-heading"
-          data-testid={`nav-coming-${c.label.toLowerCase()}`}
-        >
-          {c.label}
-          <Badge className={styles.coming} appearance="outline" size="small" color="informative">
-            Coming
-          </Badge>
-        </Button>
-      ))}
+      {SYNC.map(button)}
     </nav>
   )
 }

@@ -56,11 +56,14 @@ export async function writeProfileFile(profile: ProfileRecord, file: string): Pr
   })
 }
 
-/** Reads a profile file and saves it (under `name` if given), in the environment it names. */
+/**
+ * Reads a profile file and saves it (under `name` if given), in the environment it names; what
+ * to say when that environment is missing depends on where the admin adds one.
+ */
 export async function importProfileFile(
   store: Store,
   path: string,
-  name?: string
+  options: { name?: string | undefined; addEnvironment?: string } = {}
 ): Promise<ProfileRecord> {
   let parsed
   try {
@@ -81,13 +84,13 @@ export async function importProfileFile(
   if (!environment)
     throw new AppError(
       'PRECONDITION',
-      `The profile uses environment '${String(environmentName)}', which is not configured here. Add it first on the Environments screen (or with dvsync env add).`
+      `The profile uses environment '${String(environmentName)}', which is not configured here. ${options.addEnvironment ?? 'Add it first with dvsync env add.'}`
     )
   return store.profiles.save({
-    name: name ?? parsed.data.name,
+    name: options.name ?? parsed.data.name,
     kind: parsed.data.kind,
     environmentId: environment.id,
-    tableName: parsed.data.table.toLowerCase(),
+    tableName: parsed.data.table,
     settings: parsed.data.settings
   })
 }

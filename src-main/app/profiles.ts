@@ -134,7 +134,10 @@ export class ProfilesService {
     })
     if (file === undefined) return { profile: null }
     const { store } = this.deps.services
-    const saved = await importProfileFile(store, file, name)
+    const saved = await importProfileFile(store, file, {
+      name,
+      addEnvironment: 'Add it first on the Environments screen.'
+    })
     this.changed()
     return { profile: toProfileView(store, saved) }
   }

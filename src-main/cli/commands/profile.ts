@@ -1,41 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { z } from 'zod'
+import { importProfileFile, writeProfileFile } from '../../app/profile-file'
 import { CliError } from '../exit-codes'
 import { textTable } from '../format'
 import type { CommandContext } from '../main'
 import { addPushOptions, resolvePush, type PushFlags } from './push-options'
-
-/** Settings are a few levels deep; far deeper JSON overflowed the stack when it was stored. */
-const MAX_SETTINGS_DEPTH = 32
-
-/** How deeply arrays and objects nest in a parsed JSON value (iteratively: no stack to blow). */
-function depthOf(value: unknown): number {
-  let deepest = 0
-  const stack: [unknown, number][] = [[value, 0]]
-  while (stack.length) {
-    const [item, depth] = stack.pop()!
-    if (item === null || typeof item !== 'object') continue
-    deepest = Math.max(deepest, depth + 1)
-    if (deepest > MAX_SETTINGS_DEPTH) return deepest
-    for (const child of Object.values(item)) stack.push([child, depth + 1])
-  }
-  return deepest
-}
-
-/** The file format of an exported profile: versioned, checked on import. */
-const profileFile = z.object({
-  version: z.literal(1),
-  name: z.string().min(1).max(100),
-  kind: z.enum(['pull', 'push']),
-  table: z.string().min(1),
-  settings: z
-    .record(z.string(), z.unknown())
-    .refine(
-      (settings) => depthOf(settings) <= MAX_SETTINGS_DEPTH,
-      `nests more than ${MAX_SETTINGS_DEPTH} levels deep`
-    )
-})
 
 export function registerProfile(program: Command, context: CommandContext): void {
   const profile = program
@@ -130,14 +98,7 @@ export function registerProfile(program: Command, context: CommandContext): void
     .action(async (name: string, flags: { out: string }) => {
       const found = (await context.services()).store.profiles.byName(name)
       if (!found) throw new CliError(`There is no profile named '${name}'.`)
-      const file = {
-        version: 1,
-        name: found.name,
-        kind: found.kind,
-        table: found.tableName,
-        settings: found.settings
-      }
-      writeFileSync(flags.out, `${JSON.stringify(file, null, 2)}\n`)
+      await writeProfileFile(found, flags.out)
       context.output.result(
         { exported: name, file: flags.out },
         () => `Exported profile '${name}' to ${flags.out}.`
@@ -149,38 +110,8 @@ export function registerProfile(program: Command, context: CommandContext): void
     .description('Read a profile exported with dvsync profile export.')
     .option('--name <name>', 'save it under another name')
     .action(async (path: string, flags: { name?: string }) => {
-      let parsed
-      try {
-        // Notepad and PowerShell 5 save UTF-8 with a byte-order mark; JSON.parse refuses it.
-        parsed = profileFile.safeParse(
-          JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''))
-        )
-      } catch (err) {
-        throw new CliError(`${path} is not a profile file: ${(err as Error).message}`)
-      }
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]
-        throw new CliError(
-          `${path} is not a profile file: ${issue?.path.join('.') || 'the file'} ${issue?.message ?? ''}`
-        )
-      }
       const services = await context.services()
-      const environmentName = parsed.data.settings['environment']
-      const environment =
-        typeof environmentName === 'string'
-          ? services.store.environments.byName(environmentName)
-          : undefined
-      if (!environment)
-        throw new CliError(
-          `The profile uses environment '${String(environmentName)}', which is not configured here. Add it first with dvsync env add.`
-        )
-      const saved = services.store.profiles.save({
-        name: flags.name ?? parsed.data.name,
-        kind: parsed.data.kind,
-        environmentId: environment.id,
-        tableName: parsed.data.table,
-        settings: parsed.data.settings
-      })
+      const saved = await importProfileFile(services.store, path, { name: flags.name })
       context.output.result(saved, () => `Imported profile '${saved.name}'.`)
     })
 }

@@ -67,7 +67,10 @@ export async function importProfileFile(
 ): Promise<ProfileRecord> {
   let parsed
   try {
-    parsed = profileFile.safeParse(JSON.parse(await readFile(path, 'utf8')))
+    // A byte-order mark (Notepad saves one) is not part of the JSON.
+    parsed = profileFile.safeParse(
+      JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''))
+    )
   } catch (err) {
     throw new AppError('INVALID_INPUT', `${path} is not a profile file: ${(err as Error).message}`)
   }

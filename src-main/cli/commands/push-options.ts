@@ -35,7 +35,10 @@ export function addPushOptions(command: Command): Command {
   return command
     .option('--env <name>', 'environment (or from --profile)')
     .option('--table <logical>', 'table logical name (or from --profile)')
-    .option('--source <file>', 'CSV, JSON, NDJSON or XLSX file, or mirror:ENV/TABLE (or from --profile)')
+    .option(
+      '--source <file>',
+      'CSV, JSON, NDJSON or XLSX file, or mirror:ENV/TABLE (or from --profile)'
+    )
     .option('--sheet <name>', 'XLSX: the sheet to read (default: the first)')
     .option(
       '--key <key>',

@@ -106,7 +106,7 @@ export class PlansService {
       if (last)
         this.deps.events.emit('run:progress', {
           ...last,
-          state: 'failed',
+          state: (err as Error).name === 'CancelledError' ? 'cancelled' : 'failed',
           message: (err as Error).message
         })
       if (err instanceof MappingError)

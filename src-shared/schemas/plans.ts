@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EnvironmentId, IsoDateTime, RunId, ScalarValue, TableName } from './common'
-import { ProfileName, PushSettings, SourceSettings } from './push'
+import { PushSettings, SourceSettings } from './push'
 
 /** Plans (previews of a push or an undo), their items, exclusions, and applying them. */
 export const PLAN_ACTIONS = [
@@ -45,7 +45,8 @@ export const PlanView = z
 export type PlanView = z.infer<typeof PlanView>
 
 export const CreatePlanInput = z.discriminatedUnion('from', [
-  z.object({ from: z.literal('profile'), profile: ProfileName }).strict(),
+  // Any saved name: profiles saved by dvsync may use characters the app's editor refuses.
+  z.object({ from: z.literal('profile'), profile: z.string().min(1).max(1000) }).strict(),
   z
     .object({
       from: z.literal('settings'),

@@ -18,7 +18,9 @@ import { MappingError } from '../sync/mapping'
 import { SettingsError } from '../sync/push-settings'
 import { UndoError } from '../sync/undo'
 import { ChangeTrackingDisabledError } from '../sync/pull'
+import { StorageError } from '../store/errors'
 import { DuplicateNameError } from '../store/repositories/environments'
+import { RunBusyError } from '../store/run-lock'
 
 /** An error a handler raises on purpose, with the code the renderer shows it by. */
 export class ServiceError extends Error {
@@ -72,6 +74,10 @@ export function toIpcError(err: unknown): IpcError {
   )
     return as('INVALID_INPUT')
   if (err instanceof UnknownRunError) return as('NOT_FOUND')
+  // Another process (a scheduled dvsync) pulls or applies the same thing; the message names it.
+  if (err instanceof RunBusyError) return as('CONFLICT')
+  // A full or read-only data folder: the message names the folder and what to do.
+  if (err instanceof StorageError) return as('PRECONDITION')
   if (err instanceof UndoError || err instanceof PdfPrinterUnavailableError)
     return as('PRECONDITION')
   return as('INTERNAL')

@@ -52,7 +52,6 @@ export class PlansService {
   constructor(private readonly deps: PlansDeps) {}
 
   async create(input: CreatePlanInput): Promise<z.infer<typeof PlanCreated>> {
-    const { store } = this.deps.services
     const request = this.requestOf(input)
     const environment = await this.deps.environments.ready(request.environmentId)
     const key = `${environment.id}:${request.settings.table}`
@@ -66,7 +65,6 @@ export class PlansService {
     let runId: number | undefined
     let last: RunProgress | undefined
     const progress = (rows: number, elapsedMs: number, state: RunProgress['state']) => {
-      runId ??= store.runs.latest('plan', environment.id, request.settings.table)?.id
       if (runId === undefined) return
       last = {
         runId,
@@ -96,7 +94,10 @@ export class PlansService {
         ...(request.profileName ? { profileName: request.profileName } : {}),
         ...(environment.account?.username ? { account: environment.account.username } : {}),
         signal: controller.signal,
-        onProgress: (p) => progress(p.rows, p.elapsedMs, 'running')
+        onProgress: (p) => {
+          runId = p.runId
+          progress(p.rows, p.elapsedMs, 'running')
+        }
       })
       runId = result.runId
       progress(last?.done ?? 0, result.durationMs, 'completed')

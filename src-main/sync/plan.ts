@@ -20,7 +20,13 @@ export interface PlanRequest {
   profileName?: string
   account?: string
   signal?: AbortSignal
-  onProgress?: (progress: { rows: number; elapsedMs: number }) => void
+  /** The plan's run and plan ids come with every report, so a caller can follow this plan. */
+  onProgress?: (progress: {
+    runId: number
+    planId: number
+    rows: number
+    elapsedMs: number
+  }) => void
 }
 
 export interface PlanResult {
@@ -107,7 +113,14 @@ export class PlanEngine {
     })
     const seq = { next: 1 }
     try {
-      await this.planRows(request, planId, seq, mapping, settings, mirrors, started)
+      const report = (rows: number): void =>
+        request.onProgress?.({
+          runId,
+          planId,
+          rows,
+          elapsedMs: Math.round(performance.now() - started)
+        })
+      await this.planRows(request, planId, seq, mapping, settings, mirrors, report)
       if (settings.missing !== 'ignore') {
         const write = store.db.transaction((items: NewPlanItem[]) =>
           items.forEach((i) => store.plans.addItem(planId, i))
@@ -157,7 +170,7 @@ export class PlanEngine {
     mapping: ReturnType<typeof resolveMapping>,
     settings: PushSettings,
     mirrors: PlanMirrors,
-    started: number
+    report: (rows: number) => void
   ): Promise<void> {
     const { store } = this.deps
     store.db.exec(
@@ -204,11 +217,11 @@ export class PlanEngine {
       if (batch.length === ITEMS_PER_TRANSACTION) {
         flush(batch)
         batch = []
-        request.onProgress?.({ rows, elapsedMs: Math.round(performance.now() - started) })
+        report(rows)
       }
     }
     flush(batch)
-    request.onProgress?.({ rows, elapsedMs: Math.round(performance.now() - started) })
+    report(rows)
   }
 
   /** Delta pulls so the preview is exact: the target table, and lookup tables already mirrored. */

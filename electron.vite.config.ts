@@ -10,7 +10,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve(root, 'src-main/electron/main.ts') } }
+      // cli.js is the dvsync command of the packaged app (bin/dvsync.cjs loads it from app.asar
+      // there; a checkout runs the TypeScript sources instead).
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'src-main/electron/main.ts'),
+          cli: resolve(root, 'src-main/cli/main.ts')
+        }
+      }
     }
   },
   preload: {

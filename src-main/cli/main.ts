@@ -16,6 +16,7 @@ import { ExitCode, type ExitCodeValue } from './exit-codes'
 import { createOutput, type Output } from './output'
 import { openCliServices } from './services'
 import { storageError } from '../store/errors'
+import packageJson from '../../package.json'
 
 export interface CommandContext {
   output: Output
@@ -62,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
       '--data-dir <dir>',
       'data folder (default: DVSYNC_DATA_DIR or the desktop app’s folder)'
     )
+    // Scheduled jobs log which dvsync ran them; the version is bundled in, not read at run time.
+    .version(packageJson.version, '-V, --version', 'print the dvsync version')
     .showHelpAfterError()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),

@@ -1,10 +1,21 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  protocol,
+  screen,
+  session,
+  shell
+} from 'electron'
 import { createAppServices, type AppServices } from '../app/app-services'
 import { createServices } from '../app/services'
 import { createHandlers } from '../ipc/handlers'
+import { APP_INDEX, APP_ORIGIN, handleAppProtocol, registerAppScheme } from './app-protocol'
 import { isAllowedExternalUrl } from './external-links'
 import { installAppGuards } from './guards'
 import { forwardEvents, registerIpc, sendEvent } from './ipc'
@@ -13,13 +24,22 @@ import { electronPlatform } from './platform'
 import { secureWindowOptions } from './window-options'
 import { restoreWindowState, trackWindowState } from './window-state'
 
-const rendererIndex = join(__dirname, '../renderer/index.html')
+const rendererDir = join(__dirname, '../renderer')
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'] // set by `electron-vite dev` only
-const appUrl = rendererUrl ?? pathToFileURL(rendererIndex).href
+const appUrl = rendererUrl ?? APP_INDEX
 
 function isAppUrl(url: string): boolean {
-  return rendererUrl ? url.startsWith(rendererUrl) : url === appUrl || url.startsWith(`${appUrl}#`)
+  if (rendererUrl) {
+    try {
+      return new URL(url).origin === new URL(rendererUrl).origin
+    } catch {
+      return false // not a URL at all
+    }
+  }
+  return url.startsWith(`${APP_ORIGIN}/`)
 }
+
+registerAppScheme(protocol)
 
 let mainWindow: BrowserWindow | null = null
 let appServices: AppServices | undefined
@@ -69,6 +89,7 @@ function createWindow(): void {
 }
 
 function start(): void {
+  if (!rendererUrl) handleAppProtocol(protocol, net, rendererDir)
   const dataDir = app.getPath('userData')
   const log = (line: string): void => console.log(line)
   const services = createServices({ dataDir, openBrowser: openExternal, log })

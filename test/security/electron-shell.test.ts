@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { isAllowedExternalUrl } from '../../src-main/electron/external-links'
+import { rendererFileOf } from '../../src-main/electron/app-protocol'
 import { EVENT_CHANNELS, INVOKE_CHANNELS } from '../../src-shared/channels'
 import type { Bridge } from '../../src-shared/contract'
 import { createFakeElectron, FakeBrowserWindow } from '../unit/shell/fake-electron'
@@ -24,8 +25,9 @@ vi.mock('electron', () => fake.electron as object)
 const userData = mkdtempSync(join(tmpdir(), 'dvsync-security-shell-'))
 const electron = createFakeElectron(userData)
 fake.electron = electron
-// main.ts loads ../renderer/index.html relative to itself.
-const appUrl = pathToFileURL(resolve('src-main/renderer/index.html')).href
+// main.ts serves the renderer from app://renderer/ (app-protocol.ts), never from file://.
+const appUrl = 'app://renderer/index.html'
+const fileUrl = pathToFileURL(resolve('src-main/renderer/index.html')).href
 
 type Listener = (event: unknown, input: unknown) => Promise<unknown> | unknown
 const handlerOf = (channel: string): Listener =>
@@ -53,7 +55,10 @@ const url = fc.oneof(
     `${appUrl}/..`,
     appUrl.replace('index.html', 'other.html'),
     appUrl.toUpperCase(),
-    appUrl.replace('file://', 'file://evil'),
+    appUrl.replace('app://renderer', 'app://renderer.evil'),
+    appUrl.replace('app://renderer', 'app://evil'),
+    appUrl.replace('app://', 'https://'),
+    fileUrl,
     'file:///etc/passwd',
     'https://evil.example/',
     'http://127.0.0.1:47411/',
@@ -67,7 +72,8 @@ const url = fc.oneof(
   fc.webUrl({ withFragments: true, withQueryParameters: true }),
   fc.string({ maxLength: 30 }).map((s) => `${appUrl}${s}`)
 )
-const isTrustedUrl = (u: string): boolean => u === appUrl || u.startsWith(`${appUrl}#`)
+/** Any page of the app's own origin: only the renderer folder is served there. */
+const isTrustedUrl = (u: string): boolean => u.startsWith('app://renderer/')
 
 describe('IPC senders (checklist 17)', () => {
   it('only the window’s own top-level frame on the app URL is answered; nothing else reaches a handler', async () => {
@@ -209,6 +215,39 @@ describe('navigation, new windows and external links (checklist 13, 14, 15)', ()
           expect(parsed.protocol === 'https:' || loopback.includes(parsed.origin), target).toBe(
             true
           )
+        }
+      ),
+      { numRuns: 2000 }
+    )
+  })
+})
+
+describe('the app:// protocol (checklist 18)', () => {
+  it('whatever URL is asked, only a file inside the renderer folder is ever served', () => {
+    const root = resolve('src-main/renderer')
+    const segment = fc.constantFrom(
+      '..',
+      '%2e%2e',
+      '..%2f',
+      '%2f',
+      '%5c',
+      '.',
+      'assets',
+      'a%00',
+      '~',
+      ''
+    )
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          url,
+          fc.array(segment, { maxLength: 8 }).map((s) => `app://renderer/${s.join('/')}`)
+        ),
+        (target) => {
+          const file = rendererFileOf(target, root)
+          if (file === undefined) return
+          expect(file.startsWith(`${root}/`), `${target} -> ${file}`).toBe(true)
+          expect(target.startsWith('app://renderer/'), target).toBe(true)
         }
       ),
       { numRuns: 2000 }

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { INVOKE_CHANNELS } from '../../../src-shared/channels'
 import type { menuTemplate } from '../../../src-main/electron/menu'
@@ -16,7 +15,7 @@ vi.mock('electron', () => fake.electron as object)
 const userData = mkdtempSync(join(tmpdir(), 'dvsync-main-'))
 const electron = createFakeElectron(userData)
 fake.electron = electron
-const appUrl = pathToFileURL(resolve('src-main/renderer/index.html')).href
+const appUrl = 'app://renderer/index.html'
 
 type Listener = (event: unknown, input: unknown) => Promise<unknown> | unknown
 const handlerOf =

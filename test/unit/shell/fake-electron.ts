@@ -85,6 +85,8 @@ export function createFakeElectron(userData: string) {
         filePath: '/home/admin/report.pdf'
       }))
     },
+    protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
+    net: { fetch: vi.fn(async (url: string) => new Response(`fetched ${url}`)) },
     contextBridge: { exposeInMainWorld: vi.fn() },
     ipcRenderer: { invoke: vi.fn(async () => 'reply'), on: vi.fn(), removeListener: vi.fn() }
   }

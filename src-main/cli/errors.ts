@@ -7,7 +7,7 @@ import {
   UnknownTableError
 } from '../dataverse/errors'
 import { AppError } from '../app/errors'
-import { AuthFailedError } from '../auth/index'
+import { AuthFailedError, SignInRequiredError } from '../auth/index'
 import { UnknownEnvironmentError } from '../app/services'
 import { ColumnSelectionError } from '../sync/columns'
 import { SourceError } from '../sources/index'
@@ -55,6 +55,9 @@ export function describeError(err: unknown, context: { env?: string | undefined 
   if (err instanceof UnknownTableError)
     return `${err.message} List the tables with: dvsync tables --env ${context.env ?? 'NAME'}`
   if (err instanceof StorageError || err instanceof RunBusyError) return err.message
+  // A scheduled job that lost its sign-in: say how to get it back without opening the app.
+  if (err instanceof SignInRequiredError)
+    return `${err.message} Sign in with: dvsync env sign-in ${context.env ?? 'NAME'}`
   if (
     err instanceof CliError ||
     err instanceof AppError ||

@@ -49,6 +49,15 @@ function optionValue(argv: readonly string[], name: string): string | undefined 
 /** Every command, sub-command included, so each gets --json and exit-code handling. */
 const allCommands = (c: Command): Command[] => [c, ...c.commands.flatMap(allCommands)]
 
+/** The environment a command is about, for hints: --env, or NAME of `env test|sign-in|… NAME`. */
+function environmentNameOf(argv: readonly string[]): string | undefined {
+  const flag = optionValue(argv, '--env')
+  if (flag !== undefined) return flag
+  const at = argv.indexOf('env')
+  const name = at >= 0 ? argv[at + 2] : undefined
+  return name !== undefined && !name.startsWith('-') ? name : undefined
+}
+
 /** Runs `dvsync` with the given arguments and returns the exit code (shared/design/cli.md). */
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json')
@@ -126,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
     // Any command can meet a full or read-only data folder: say so, naming it.
     const failure = storageError(err, resolve(context.dataDir())) ?? err
     const code = exitCodeFor(failure)
-    const message = describeError(failure, { env: optionValue(argv, '--env') })
+    const message = describeError(failure, { env: environmentNameOf(argv) })
     output.info(`dvsync: ${message}`)
     if (json) process.stdout.write(`${JSON.stringify({ error: { exitCode: code, message } })}\n`)
     return code

@@ -9,6 +9,7 @@ import {
   createEnvironment,
   removeEnvironment,
   signInEnvironment,
+  signOutEnvironment,
   testConnection
 } from '../../app/environment-operations'
 import {
@@ -145,6 +146,42 @@ export function registerEnv(program: Command, context: CommandContext): void {
       const environment = services.environment(name)
       await removeEnvironment(services, environment)
       context.output.result({ removed: name }, () => `Removed environment '${name}'.`)
+    })
+
+  env
+    .command('sign-in <name>')
+    .description('Sign in to an interactive environment in the system browser (Ctrl+C cancels).')
+    .action(async (name: string) => {
+      const services = await context.services()
+      const environment = services.environment(name)
+      if (!signsInInteractively(environment))
+        throw new CliError(
+          `Environment '${name}' signs in with ${environment.authKind}, not in a browser: nothing to sign in to. Check it with: dvsync env test ${name}`
+        )
+      const signedIn = await signIn(context, environment)
+      context.output.result(
+        { environment: name, account: signedIn.account?.username ?? null },
+        () => `Signed in to '${name}' as ${signedIn.account?.username ?? 'an unnamed account'}.`
+      )
+    })
+
+  env
+    .command('sign-out <name>')
+    .description(
+      'Forget the cached browser sign-in of an environment (its tokens); the environment stays.'
+    )
+    .action(async (name: string) => {
+      const services = await context.services()
+      const environment = services.environment(name)
+      if (!signsInInteractively(environment))
+        throw new CliError(
+          `Environment '${name}' signs in with ${environment.authKind}, not in a browser: nothing to sign out of. Remove its secret with: dvsync env remove ${name}`
+        )
+      await signOutEnvironment(services, environment)
+      context.output.result(
+        { environment: name, signedOut: true },
+        () => `Signed out of '${name}'. Sign in again with: dvsync env sign-in ${name}`
+      )
     })
 
   env

@@ -152,12 +152,7 @@ export function registerEnv(program: Command, context: CommandContext): void {
     .command('sign-in <name>')
     .description('Sign in to an interactive environment in the system browser (Ctrl+C cancels).')
     .action(async (name: string) => {
-      const services = await context.services()
-      const environment = services.environment(name)
-      if (!signsInInteractively(environment))
-        throw new CliError(
-          `Environment '${name}' signs in with ${environment.authKind}, not in a browser: nothing to sign in to. Check it with: dvsync env test ${name}`
-        )
+      const environment = await browserEnvironment(context, name)
       const signedIn = await signIn(context, environment)
       context.output.result(
         { environment: name, account: signedIn.account?.username ?? null },
@@ -171,13 +166,8 @@ export function registerEnv(program: Command, context: CommandContext): void {
       'Forget the cached browser sign-in of an environment (its tokens); the environment stays.'
     )
     .action(async (name: string) => {
-      const services = await context.services()
-      const environment = services.environment(name)
-      if (!signsInInteractively(environment))
-        throw new CliError(
-          `Environment '${name}' signs in with ${environment.authKind}, not in a browser: nothing to sign out of. Remove its secret with: dvsync env remove ${name}`
-        )
-      await signOutEnvironment(services, environment)
+      const environment = await browserEnvironment(context, name)
+      await signOutEnvironment(await context.services(), environment)
       context.output.result(
         { environment: name, signedOut: true },
         () => `Signed out of '${name}'. Sign in again with: dvsync env sign-in ${name}`
@@ -221,6 +211,19 @@ export function registerEnv(program: Command, context: CommandContext): void {
           .join('\n')
       )
     })
+}
+
+/** The environment NAME, when it signs in in a browser (sign-in and sign-out are about that). */
+async function browserEnvironment(
+  context: CommandContext,
+  name: string
+): Promise<EnvironmentConfig> {
+  const environment = (await context.services()).environment(name)
+  if (!signsInInteractively(environment))
+    throw new CliError(
+      `Environment '${name}' signs in with ${environment.authKind}, not in a browser: it keeps no browser sign-in. Check it with: dvsync env test ${name}`
+    )
+  return environment
 }
 
 /** Interactive sign-in in the system browser; Ctrl+C cancels it cleanly. */

@@ -1,5 +1,6 @@
 import { ProtocolError } from './errors'
-import { quoteResponse, type HttpResponse } from './transport'
+import type { HttpResponse } from './transport'
+import { quoteResponse } from './transport-answers'
 
 /**
  * Reads a Web API JSON body defensively: a proxy's HTML page, a truncated body or a non-object

@@ -1,14 +1,17 @@
 import { AdaptiveConcurrency } from './concurrency'
-import {
-  AuthenticationError,
-  CancelledError,
-  ChangeTrackingExpiredError,
-  DataverseError,
-  EXPIRED_VERSION_STAMP,
-  ProtocolError,
-  UnreachableError
-} from './errors'
+import { AuthenticationError, CancelledError, ProtocolError, UnreachableError } from './errors'
 import { RequestMetrics } from './metrics'
+import {
+  describeResource,
+  errorBody,
+  isConnectFailure,
+  networkProblem,
+  quoteResponse,
+  readBody,
+  redirectTarget,
+  retryAfterMs,
+  toDataverseError
+} from './transport-answers'
 import type { TokenSource } from './token-source'
 
 export interface TransportOptions {
@@ -125,7 +128,7 @@ export class Transport {
   /** Sends a request, retrying what may be retried, and returns the final response or throws. */
   async send(request: HttpRequest): Promise<HttpResponse> {
     const url = this.resolve(request.url)
-    const resource = describe(url, this.apiRoot)
+    const resource = describeResource(url, this.apiRoot)
     const idempotent = request.idempotent ?? request.method !== 'POST'
     let attempt = 0
     let throttles = 0
@@ -278,7 +281,7 @@ export class Transport {
         this.metrics.request(performance.now() - started, this.options.maxResponseBytes)
         this.metrics.failure()
         throw new ProtocolError(
-          `The answer to ${request.method} ${describe(url, this.apiRoot)} from ${this.origin} is larger than ${Math.round(this.options.maxResponseBytes / 2 ** 20)} MB; it was abandoned. Ask for smaller pages (dvsync pull --page-size) or check what answers at this address.`
+          `The answer to ${request.method} ${describeResource(url, this.apiRoot)} from ${this.origin} is larger than ${Math.round(this.options.maxResponseBytes / 2 ** 20)} MB; it was abandoned. Ask for smaller pages (dvsync pull --page-size) or check what answers at this address.`
         )
       }
       this.metrics.request(performance.now() - started, Buffer.byteLength(text))
@@ -315,119 +318,6 @@ export class Transport {
     this.config.onEvent?.({ kind: 'retry', attempt, reason, waitMs, resource })
     await this.options.sleep(waitMs, signal)
   }
-}
-
-/**
- * The body as text (UTF-8, as Response.text() decodes it), or undefined when it grows past
- * `limit` bytes: reading stops there and the connection is dropped.
- */
-async function readBody(res: Response, limit: number): Promise<string | undefined> {
-  if (!res.body) return ''
-  if (Number(res.headers.get('content-length')) > limit) {
-    await res.body.cancel()
-    return undefined
-  }
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for await (const chunk of res.body) {
-    total += chunk.byteLength
-    // Leaving the loop cancels the stream, which closes the connection.
-    if (total > limit) return undefined
-    chunks.push(chunk)
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks))
-}
-
-/** Where a redirect pointed, without its query (which may carry a code or a token). */
-function redirectTarget(response: HttpResponse, url: string): string {
-  const location = response.headers.get('location')
-  if (!location) return 'no location'
-  try {
-    const target = new URL(location, url)
-    return quoteResponse(`${target.origin}${target.pathname}`)
-  } catch {
-    return 'an address that is not a URL'
-  }
-}
-
-/**
- * Text from an answer, fit to quote in an error or a log: a proxy or a hostile service may
- * echo the request, Authorization header included, so bearer tokens and anything shaped like a
- * JWT are masked. Dataverse's own messages hold neither and read as they are.
- */
-export function quoteResponse(text: string): string {
-  return text
-    .replace(/\b(Bearer)(\s+|%20|\+)[^\s"'<>,;&]+/gi, '$1 [redacted]')
-    .replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted token]')
-}
-
-function retryAfterMs(response: HttpResponse): number | undefined {
-  const header = response.headers.get('retry-after')
-  if (!header) return undefined
-  const seconds = Number(header)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
-  const date = Date.parse(header)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
-}
-
-/** Dataverse's `{"error":{"code","message"}}`, or what can be said of another body. */
-export function errorBody(response: HttpResponse): { code: string; message: string } {
-  try {
-    const parsed = JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } }
-    if (parsed.error && typeof parsed.error.message === 'string') {
-      return {
-        code: typeof parsed.error.code === 'string' ? parsed.error.code : '',
-        message: quoteResponse(parsed.error.message)
-      }
-    }
-  } catch {
-    // Not JSON: a proxy page or a truncated body; say what arrived rather than nothing.
-  }
-  const snippet = quoteResponse(response.text.replace(/\s+/g, ' ').trim()).slice(0, 200)
-  return {
-    code: '',
-    message: snippet
-      ? `unexpected response: ${snippet}`
-      : `HTTP ${response.status} with an empty body`
-  }
-}
-
-function toDataverseError(
-  response: HttpResponse,
-  method: string,
-  resource: string
-): DataverseError {
-  const { code, message } = errorBody(response)
-  const ErrorType =
-    code.toLowerCase() === EXPIRED_VERSION_STAMP ? ChangeTrackingExpiredError : DataverseError
-  return new ErrorType(response.status, code, message, method, resource)
-}
-
-/** "products(productnumber='A-1')" from a full URL: readable, and without the query string. */
-function describe(url: string, apiRoot: string): string {
-  const path = url.startsWith(apiRoot) ? url.slice(apiRoot.length) : new URL(url).pathname
-  const noQuery = path.split('?')[0] ?? path
-  try {
-    return decodeURIComponent(noQuery)
-  } catch {
-    return noQuery
-  }
-}
-
-function networkProblem(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause
-  return cause?.code ?? cause?.message ?? (err as Error).message ?? String(err)
-}
-
-/** Failures that happen before a request can have reached the server. */
-function isConnectFailure(err: unknown): boolean {
-  const code = (err as { cause?: { code?: string } }).cause?.code
-  return (
-    code === 'ECONNREFUSED' ||
-    code === 'ENOTFOUND' ||
-    code === 'EAI_AGAIN' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT'
-  )
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,5 +1,6 @@
 import { readBatch, writeBatch, type BatchOperation, type BatchPartResult } from './batch-format'
-import { errorBody, type Transport } from './transport'
+import type { Transport } from './transport'
+import { errorBody } from './transport-answers'
 import { readJson } from './odata-json'
 
 /** The outcome of one record's write: Dataverse's status, code and message when it failed. */

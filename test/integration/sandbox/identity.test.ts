@@ -12,6 +12,8 @@ import {
   createIdentityProvider,
   type IdentityProvider
 } from '../../../src-main/sandbox/identity/provider'
+// msal's interactive promise never settles if the browser never answers (msal-offline.md Q1).
+import { within } from '../../support/auth-testbed'
 import { FakeBrowser } from '../../support/fake-browser'
 
 /**
@@ -33,15 +35,6 @@ const secrets = new Set<string>()
 
 const resource = (): string => origin
 const userScope = (): string => `${origin}/user_impersonation`
-
-/** msal's interactive promise never settles if the browser never answers (msal-offline.md Q1). */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
 
 function msalAuth() {
   const e = idp.endpoints()

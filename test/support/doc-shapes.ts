@@ -14,6 +14,16 @@ const ORG =
 const GUID_ANY =
   /\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?/g
 
+/** The docs' standard request headers (§8.1). */
+export const STANDARD = { 'If-None-Match': 'null', Accept: 'application/json' }
+/** The docs' Web API root, as their example requests write it. */
+export const DOC_API_ROOT = '[Organization URI]/api/data/v9.2'
+/** What the docs' JSON responses carry. */
+export const JSON_HEADERS = {
+  'Content-Type': 'application/json; odata.metadata=minimal',
+  'OData-Version': '4.0'
+}
+
 /** One string with host, version, ids, etags and tokens replaced by placeholders. */
 export function normalizeText(text: string): string {
   return text

@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { exampleRecord, sampleExample, withDemoTables } from '../../support/doc-tables'
-import { expectDocumented } from '../../support/doc-shapes'
+import {
+  expectDocumented,
+  STANDARD,
+  DOC_API_ROOT as ORG,
+  JSON_HEADERS
+} from '../../support/doc-shapes'
 import { entityIdOf, expectError, useSandbox, type Json } from '../../support/sandbox-harness'
 
 /**
@@ -10,15 +15,6 @@ import { entityIdOf, expectError, useSandbox, type Json } from '../../support/sa
  * expected and why (reference §1.3, §8.6, §10.13).
  */
 const h = useSandbox({ schema: withDemoTables(exampleRecord, sampleExample) })
-
-/** The docs' standard request headers (§8.1). */
-const STANDARD = { 'If-None-Match': 'null', Accept: 'application/json' }
-const ORG = '[Organization URI]/api/data/v9.2'
-/** What the docs' JSON responses carry. */
-const JSON_HEADERS = {
-  'Content-Type': 'application/json; odata.metadata=minimal',
-  'OData-Version': '4.0'
-}
 
 describe('§1 change tracking fixtures', () => {
   let monteOrton = ''

@@ -58,15 +58,18 @@ function describe(
   return `The saved profile's ${where} ${issue?.message ?? 'is not valid'}; open it, fix it and save it again.`
 }
 
+/** The environment a profile names (by name, as files carry it), else the one it was saved in. */
+export function savedEnvironmentName(store: Store, record: ProfileRecord): string | null {
+  const named = record.settings['environment']
+  if (typeof named === 'string') return named
+  return record.environmentId !== null
+    ? (store.environments.byId(record.environmentId)?.name ?? null)
+    : null
+}
+
 /** What the Profiles screen shows of a saved profile. */
 export function toProfileView(store: Store, record: ProfileRecord): ProfileView {
-  const named = record.settings['environment']
-  const environmentName =
-    typeof named === 'string'
-      ? named
-      : record.environmentId !== null
-        ? (store.environments.byId(record.environmentId)?.name ?? null)
-        : null
+  const environmentName = savedEnvironmentName(store, record)
   const environmentId =
     record.environmentId ??
     (environmentName ? (store.environments.byName(environmentName)?.id ?? null) : null)

@@ -11,6 +11,7 @@ import { AppError } from './errors'
 import type { EnvironmentsService } from './environments'
 import type { AppEvents } from './events'
 import { pullChangesPage } from './pull-changes'
+import { readPullProfile, type PullProfileRequest } from './pull-profile'
 import type { Services } from './services'
 
 export interface PullsDeps {
@@ -36,8 +37,15 @@ export class PullsService {
   constructor(private readonly deps: PullsDeps) {}
 
   /** Starts a pull and resolves with its run id once the run exists (after its first page). */
-  async start(environmentId: number, table: string, full = false): Promise<{ runId: number }> {
+  async start(
+    environmentId: number,
+    table: string,
+    options: { full?: boolean; profile?: string } = {}
+  ): Promise<{ runId: number }> {
     const environment = await this.deps.environments.ready(environmentId)
+    const profile = options.profile
+      ? profileFor(this.deps.services.store, options.profile, environment.name, table)
+      : undefined
     const key = activeKey(environmentId, table)
     if (this.active.has(key))
       throw new AppError(
@@ -60,7 +68,9 @@ export class PullsService {
       .run({
         environment,
         table,
-        full,
+        full: options.full ?? false,
+        ...(profile?.columns ? { columns: profile.columns } : {}),
+        ...(profile ? { profileName: profile.profileName } : {}),
         signal: controller.signal,
         ...(environment.account?.username ? { account: environment.account.username } : {}),
         onProgress: (p) => {
@@ -223,4 +233,20 @@ export function toPullRunView(run: RunRecord): PullRunView {
     unchanged: n('unchanged'),
     message: run.message
   }
+}
+
+/** The pull profile, when it is about this table of this environment (the window asked so). */
+function profileFor(
+  store: Services['store'],
+  name: string,
+  environmentName: string,
+  table: string
+): PullProfileRequest {
+  const profile = readPullProfile(store, name)
+  if (profile.environmentName !== environmentName || profile.table !== table)
+    throw new AppError(
+      'CONFLICT',
+      `Pull profile '${name}' pulls ${profile.table} in '${profile.environmentName}', not ${table} in '${environmentName}'.`
+    )
+  return profile
 }

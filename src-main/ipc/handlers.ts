@@ -32,8 +32,8 @@ export function createHandlers(app: AppServices): Handlers {
     'keys:list': ({ environmentId, table }) => tables.keys(environmentId, table),
     'keys:create': (input) => tables.createKey(input),
 
-    'pulls:start': ({ environmentId, table, full }) =>
-      pulls.start(environmentId, table, full ?? false),
+    'pulls:start': ({ environmentId, table, full, profile }) =>
+      pulls.start(environmentId, table, { full: full ?? false, ...(profile ? { profile } : {}) }),
     'pulls:cancel': ({ environmentId, table }) => ({
       cancelled: pulls.cancel(environmentId, table)
     }),

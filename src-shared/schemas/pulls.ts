@@ -51,7 +51,12 @@ export const StartPullInput = z
     environmentId: EnvironmentId,
     table: TableName,
     /** Ignore the stored delta link and compare every row (a full resync). */
-    full: z.boolean().optional()
+    full: z.boolean().optional(),
+    /**
+     * A saved pull profile of this table and environment: its columns are pulled and the run is
+     * filed under it. Any saved name (dvsync allows names the app's editor refuses).
+     */
+    profile: z.string().min(1).max(1000).optional()
   })
   .strict()
 

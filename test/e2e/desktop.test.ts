@@ -219,6 +219,46 @@ describe('the desktop app', () => {
       .waitFor()
   })
 
+  it('runs a saved pull profile from the Profiles screen; the Pulls screen follows it', async () => {
+    const { page } = app
+    const sandbox = app.sandbox()
+    await sandboxApi(sandbox, 'POST', 'dvs_warehouses', {
+      dvs_name: 'Lima warehouse',
+      dvs_code: 'WH-101',
+      dvs_city: 'Lima',
+      dvs_capacity: 700
+    })
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: 'Profiles' })
+      .click()
+    await page.getByRole('button', { name: 'New pull profile' }).click()
+    const editor = page.getByTestId('profile-editor')
+    await editor.getByLabel('Name').fill('Nightly warehouses')
+    await editor.getByTestId('profile-table-picker').click()
+    await page.getByRole('option', { name: 'Warehouse (dvs_warehouse)' }).click()
+    await editor.getByRole('button', { name: 'Save profile' }).click()
+    await page.getByTestId('profile-list').locator('[data-row-key="Nightly warehouses"]').waitFor()
+    await page.getByTestId('pull-profile').click()
+    await page.getByRole('heading', { level: 1, name: 'Pulls & changes' }).waitFor()
+    await page.locator('[data-testid="pull-runner"][data-pull-state="completed"]').waitFor()
+    await expect(page.getByTestId('pull-summary').textContent()).resolves.toMatch(
+      /1 created, 0 updated, 0 deleted/
+    )
+    // Filed under the profile, as `dvsync runs --profile` would find it.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: 'Runs' })
+      .click()
+    await page
+      .getByTestId('run-history')
+      .getByRole('row')
+      .filter({ hasText: 'Nightly warehouses' })
+      .filter({ hasText: 'dvs_warehouse' })
+      .first()
+      .waitFor()
+  })
+
   it('switches to the dark theme and stays accessible', async () => {
     const { page } = app
     await page.getByTestId('theme-switch').click()

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
-import type { Json } from './sandbox-harness'
+import type { SandboxOptions } from '../../src-main/sandbox/index'
+import { startHarness, type Harness, type Json } from './sandbox-harness'
 
 /**
  * The real `dvsync` command as scripts run it: `node bin/dvsync.cjs …` in a child process, with
@@ -90,5 +91,28 @@ export function cliFolder(): CliFolder {
     dataDir,
     run: (args, options) => runCli([...args, '--data-dir', dataDir], options),
     remove: () => rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/** A sandbox in this process and a data folder where `dvsync env add sb` already points at it. */
+export interface CliOnSandbox {
+  harness: Harness
+  cli: CliFolder
+  close(): Promise<void>
+}
+
+/** How most CLI test files begin: their own sandbox, their own data folder, environment `sb`. */
+export async function cliOnSandbox(options: SandboxOptions): Promise<CliOnSandbox> {
+  const harness = await startHarness(options)
+  const cli = cliFolder()
+  const added = await cli.run(words(`env add sb --url ${harness.sandbox.url} --auth sandbox`))
+  expect(added.code, said(added)).toBe(0)
+  return {
+    harness,
+    cli,
+    close: async () => {
+      cli.remove()
+      await harness.close()
+    }
   }
 }

@@ -2,14 +2,16 @@ import { accessSync, constants, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { columnChanges } from '../../app/pull-changes'
+import { readPullProfile } from '../../app/pull-profile'
 import { exportFormatOf, exportPullChanges } from '../../sync/export-changes'
 import { CliError } from '../exit-codes'
 import { count, plural, textTable } from '../format'
 import type { CommandContext } from '../main'
 
 interface PullFlags {
-  env: string
-  table: string
+  env?: string
+  table?: string
+  profile?: string
   columns?: string
   export?: string
   full?: boolean
@@ -43,9 +45,13 @@ export function registerPull(program: Command, context: CommandContext): void {
     .description(
       'Pull a table into the local mirror: everything the first time, then only what changed.'
     )
-    .requiredOption('--env <name>', 'environment')
-    .requiredOption('--table <logical>', 'table logical name')
-    .option('--columns <a,b>', 'columns to mirror (default: the mirror’s, or all readable columns)')
+    .option('--env <name>', 'environment (or from --profile)')
+    .option('--table <logical>', 'table logical name (or from --profile)')
+    .option('--profile <name>', 'a saved pull profile (dvsync profile save --kind pull)')
+    .option(
+      '--columns <a,b>',
+      'columns to mirror (default: the profile’s, the mirror’s, or all readable columns)'
+    )
     .option('--export <file>', 'also write the changes to FILE.csv or FILE.ndjson')
     .option('--full', 'ignore the stored delta token and compare every row')
     .option('--page-size <n>', 'rows per page (at most 5000)', (v: string) => {
@@ -55,9 +61,21 @@ export function registerPull(program: Command, context: CommandContext): void {
       return n
     })
     .action(async (flags: PullFlags) => {
+      if (!flags.profile && (!flags.env || !flags.table))
+        throw new CliError('Say what to pull: --env NAME --table LOGICAL, or --profile NAME.')
       if (flags.export) checkExportTarget(flags.export)
       const services = await context.services()
-      const environment = services.environment(flags.env)
+      // Flags given beside --profile override what it says, as with dvsync plan --profile.
+      const saved = flags.profile ? readPullProfile(services.store, flags.profile) : undefined
+      const envName = flags.env ?? saved!.environmentName
+      const table = (flags.table ?? saved!.table).toLowerCase()
+      const columns = flags.columns
+        ? flags.columns
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean)
+        : saved?.columns
+      const environment = services.environment(envName)
       const controller = new AbortController()
       const onSignal = (): void => {
         context.output.info('Stopping after the current page… (press Ctrl+C again to force)')
@@ -68,22 +86,16 @@ export function registerPull(program: Command, context: CommandContext): void {
       try {
         const result = await services.pullEngine(environment).run({
           environment,
-          table: flags.table.toLowerCase(),
-          ...(flags.columns
-            ? {
-                columns: flags.columns
-                  .split(',')
-                  .map((c) => c.trim())
-                  .filter(Boolean)
-              }
-            : {}),
+          table,
+          ...(columns ? { columns } : {}),
+          ...(saved ? { profileName: saved.profileName } : {}),
           ...(flags.full ? { full: true } : {}),
           ...(flags.pageSize ? { maxPageSize: flags.pageSize } : {}),
           signal: controller.signal,
           onProgress: (p) => {
             const rate = p.elapsedMs > 0 ? Math.round((p.rows / p.elapsedMs) * 1000) : 0
             context.output.info(
-              `${flags.table} (${p.mode}): ${plural(p.pages, 'page')}, ${plural(p.rows, 'row')} read — ${count(p.counts.created)} created, ${count(p.counts.updated)} updated, ${count(p.counts.deleted)} deleted — ${count(rate)} rows/s`
+              `${table} (${p.mode}): ${plural(p.pages, 'page')}, ${plural(p.rows, 'row')} read — ${count(p.counts.created)} created, ${count(p.counts.updated)} updated, ${count(p.counts.deleted)} deleted — ${count(rate)} rows/s`
             )
           }
         })
@@ -92,7 +104,7 @@ export function registerPull(program: Command, context: CommandContext): void {
               (err: unknown) => {
                 // The mirror has moved on: say where the changes are, or they'd look lost.
                 throw new CliError(
-                  `The pull finished (run ${result.runId}) but its changes could not be written to ${flags.export}: ${(err as Error).message}. They are kept: dvsync changes --env ${flags.env} --table ${result.table} --run ${result.runId} --json`,
+                  `The pull finished (run ${result.runId}) but its changes could not be written to ${flags.export}: ${(err as Error).message}. They are kept: dvsync changes --env ${envName} --table ${result.table} --run ${result.runId} --json`,
                   1
                 )
               }

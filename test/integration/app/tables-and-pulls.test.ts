@@ -188,6 +188,37 @@ describe('pulls', () => {
     }
   })
 
+  it('runs a saved pull profile: its columns, filed under its name; refuses it for another table', async () => {
+    await f.call('profiles:save', {
+      kind: 'pull',
+      name: 'Account names',
+      environmentId,
+      table: 'account',
+      columns: ['name', 'accountnumber']
+    })
+    const { runId } = await f.call('pulls:start', {
+      environmentId,
+      table: 'account',
+      profile: 'Account names'
+    })
+    await expect.poll(() => progressOf(runId).at(-1)?.state).toBe('completed')
+    const [run] = await f.call('runs:list', { kind: 'pull', profile: 'Account names' })
+    expect(run).toMatchObject({ runId, profileName: 'Account names', table: 'account' })
+    const page = await f.call('pulls:changes', { runId, offset: 0, limit: 1 })
+    // Only the profile's columns travel, with the primary id every row carries.
+    expect(page.items[0]!.columns.map((c) => c.column).sort()).toEqual([
+      'accountid',
+      'accountnumber',
+      'name'
+    ])
+    await expect(
+      f.fail('pulls:start', { environmentId, table: 'product', profile: 'Account names' })
+    ).resolves.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/pulls account/) })
+    await expect(
+      f.fail('pulls:start', { environmentId, table: 'account', profile: 'No such profile' })
+    ).resolves.toMatchObject({ code: 'NOT_FOUND' })
+  })
+
   it('answers NOT_FOUND for changes of a run that is not a pull', async () => {
     await expect(
       f.fail('pulls:changes', { runId: 99_999, offset: 0, limit: 10 })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliFolder, jsonOf, said, words, type CliFolder } from '../../support/dvsync-cli'
+import { cliOnSandbox, jsonOf, said, words, type CliFolder } from '../../support/dvsync-cli'
 import { project, setting, withDemoTables } from '../../support/doc-tables'
-import { startHarness, type Harness } from '../../support/sandbox-harness'
+import type { Harness } from '../../support/sandbox-harness'
 
 /**
  * `dvsync tables | columns | keys | key create | tracking enable` (shared/design/cli.md), the
@@ -10,19 +10,14 @@ import { startHarness, type Harness } from '../../support/sandbox-harness'
 
 let harness: Harness
 let cli: CliFolder
+let close: (() => Promise<void>) | undefined
 beforeAll(async () => {
-  harness = await startHarness({
+  ;({ harness, cli, close } = await cliOnSandbox({
     schema: withDemoTables(project, setting),
     keyActivationDelayMs: 300
-  })
-  cli = cliFolder()
-  const added = await cli.run(words(`env add sb --url ${harness.sandbox.url} --auth sandbox`))
-  expect(added.code, said(added)).toBe(0)
+  }))
 })
-afterAll(async () => {
-  cli?.remove()
-  await harness?.close()
-})
+afterAll(() => close?.())
 
 describe('reading metadata', () => {
   it('tables, columns and keys, as JSON for scripts and as tables for people', async () => {

@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore } from '../../../src-main/store/open'
-import { cliFolder, jsonOf, said, words, type CliFolder } from '../../support/dvsync-cli'
-import { startHarness, type Harness } from '../../support/sandbox-harness'
+import { cliOnSandbox, jsonOf, said, words, type CliFolder } from '../../support/dvsync-cli'
+import type { Harness } from '../../support/sandbox-harness'
 
 /**
  * `dvsync pull` and `dvsync changes` (shared/design/cli.md), the real command in child processes
@@ -14,16 +14,11 @@ import { startHarness, type Harness } from '../../support/sandbox-harness'
 
 let harness: Harness
 let cli: CliFolder
+let close: (() => Promise<void>) | undefined
 beforeAll(async () => {
-  harness = await startHarness({ accounts: 5, contacts: 5, products: 40 })
-  cli = cliFolder()
-  const added = await cli.run(words(`env add sb --url ${harness.sandbox.url} --auth sandbox`))
-  expect(added.code, said(added)).toBe(0)
+  ;({ harness, cli, close } = await cliOnSandbox({ accounts: 5, contacts: 5, products: 40 }))
 })
-afterAll(async () => {
-  cli?.remove()
-  await harness?.close()
-})
+afterAll(() => close?.())
 
 /** cli.md's pull document, plus `unchanged` (what a resync compared and found equal). */
 const PULL_FIELDS = [
@@ -70,10 +65,10 @@ describe('pull and changes of a table', () => {
     initialRun = result.runId
     expect(run.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /^Product \(initial\): 1 page, 15 rows read — 15 created, 0 updated, 0 deleted — [\d,]+ rows\/s$/
+        /^product \(initial\): 1 page, 15 rows read — 15 created, 0 updated, 0 deleted — [\d,]+ rows\/s$/
       ),
-      expect.stringMatching(/^Product \(initial\): 2 pages, 30 rows read — 30 created/),
-      expect.stringMatching(/^Product \(initial\): 3 pages, 40 rows read — 40 created/)
+      expect.stringMatching(/^product \(initial\): 2 pages, 30 rows read — 30 created/),
+      expect.stringMatching(/^product \(initial\): 3 pages, 40 rows read — 40 created/)
     ])
 
     const csv = readFileSync(file, 'utf8')

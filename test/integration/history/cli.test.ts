@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliFolder, jsonOf, said, words, type CliFolder } from '../../support/dvsync-cli'
-import { startHarness, type Harness } from '../../support/sandbox-harness'
+import { cliOnSandbox, jsonOf, said, words, type CliFolder } from '../../support/dvsync-cli'
+import type { Harness } from '../../support/sandbox-harness'
 
 /**
  * `dvsync runs [--limit N] [--kind K] [--env E] [--table T]`, `dvsync runs compare`, `dvsync runs
@@ -14,12 +14,10 @@ import { startHarness, type Harness } from '../../support/sandbox-harness'
 
 let harness: Harness
 let cli: CliFolder
+let close: (() => Promise<void>) | undefined
 const file = (name: string): string => join(cli.dataDir, name)
 beforeAll(async () => {
-  harness = await startHarness({ accounts: 3, contacts: 3, products: 12 })
-  cli = cliFolder()
-  const added = await cli.run(words(`env add sb --url ${harness.sandbox.url} --auth sandbox`))
-  expect(added.code, said(added)).toBe(0)
+  ;({ harness, cli, close } = await cliOnSandbox({ accounts: 3, contacts: 3, products: 12 }))
   const first = await cli.run(words('pull --env sb --table product'))
   expect(first.code, said(first)).toBe(0)
   await harness.api('PATCH', "products(productnumber='PRD-0000001')", {
@@ -28,10 +26,7 @@ beforeAll(async () => {
   const second = await cli.run(words('pull --env sb --table product'))
   expect(second.code, said(second)).toBe(0)
 })
-afterAll(async () => {
-  cli?.remove()
-  await harness?.close()
-})
+afterAll(() => close?.())
 
 describe('dvsync runs', () => {
   it('lists runs as a table or JSON, filtered; bad filters are exit 2', async () => {

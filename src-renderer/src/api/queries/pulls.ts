@@ -61,3 +61,14 @@ export const changesQuery = (runId: number, filter: ChangesFilter) =>
       return next < last.total ? next : undefined
     }
   })
+
+/** A saved pull profile run now (Profiles screen); the Pulls screen then shows its progress. */
+export function useStartProfilePull() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: { environmentId: number; table: string; profile: string }) =>
+      call('pulls:start', input),
+    onSuccess: (_, { environmentId }) =>
+      queryClient.invalidateQueries({ queryKey: keys.pulls(environmentId) })
+  })
+}

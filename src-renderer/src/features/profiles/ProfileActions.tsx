@@ -17,6 +17,7 @@ import type { ProfileView } from '../../../../src-shared/schemas/push'
 import { useExportProfile, useRemoveProfile } from '../../api/queries/profiles'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { PlanLauncher } from './PlanLauncher'
+import { PullLauncher } from './PullLauncher'
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -28,17 +29,20 @@ const useStyles = makeStyles({
   }
 })
 
-/** What can be done with a saved profile: preview its push, export it, delete it. */
+/** What can be done with a saved profile: preview its push or run its pull, export it, delete it. */
 export function ProfileActions({
   profile,
   dirty,
   onPlanned,
+  onPulled,
   onRemoved
 }: {
   profile: ProfileView
   /** The editor holds unsaved changes: the preview would not show them, so it waits. */
   dirty: boolean
   onPlanned(planId: number): void
+  /** A pull profile's pull has started (its run id). */
+  onPulled(runId: number): void
   onRemoved(): void
 }): React.JSX.Element {
   const styles = useStyles()
@@ -58,6 +62,18 @@ export function ProfileActions({
               ? { hint: 'Save your changes first: the preview uses the saved profile.' }
               : {})}
             onPlanned={onPlanned}
+          />
+        )}
+        {profile.kind === 'pull' && profile.environmentId !== null && (
+          <PullLauncher
+            profile={profile.name}
+            environmentId={profile.environmentId}
+            table={profile.table}
+            disabled={profile.problem !== null || dirty}
+            {...(dirty
+              ? { hint: 'Save your changes first: the pull uses the saved profile.' }
+              : {})}
+            onStarted={onPulled}
           />
         )}
         <Button

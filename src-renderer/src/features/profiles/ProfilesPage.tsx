@@ -139,6 +139,14 @@ export function ProfilesPage({
                     profile={open}
                     dirty={dirty}
                     onPlanned={(planId) => onChange({ screen: 'preview', planId })}
+                    onPulled={(runId) =>
+                      onChange({
+                        screen: 'pulls',
+                        environmentId: open.environmentId ?? environmentId,
+                        table: open.table,
+                        runId
+                      })
+                    }
                     onRemoved={() => onChange({ profile: undefined })}
                   />
                 )}

@@ -25,6 +25,12 @@ const columns: GridColumn<RunSummary>[] = [
   },
   { id: 'table', header: 'Table', width: 'minmax(5rem, 1fr)', render: (r) => r.table ?? '—' },
   {
+    id: 'profile',
+    header: 'Profile',
+    width: 'minmax(6rem, 1fr)',
+    render: (r) => r.profileName ?? '—'
+  },
+  {
     id: 'started',
     header: 'Started',
     width: 'minmax(8rem, 1fr)',
@@ -65,7 +71,7 @@ export function RunHistory({
       rowKey={(r) => String(r.runId)}
       selectedKey={selected !== undefined ? String(selected) : undefined}
       onSelect={(r) => onSelect(r.runId)}
-      minWidth="40rem"
+      minWidth="46rem"
     />
   )
 }

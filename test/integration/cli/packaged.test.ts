@@ -68,7 +68,7 @@ describe('the packaged dvsync', () => {
     const failed = await dvsync('pull').catch((e: unknown) => e)
     expect(failed).toMatchObject({ code: 2 })
     expect((failed as { stderr: string }).stderr).toContain(
-      "required option '--env <name>' not specified"
+      'Say what to pull: --env NAME --table LOGICAL, or --profile NAME.'
     )
   })
 

@@ -127,14 +127,18 @@ describe('usage errors: exit 2 before anything is sent', () => {
     expect(unknown.code, said(unknown)).toBe(2)
     expect(unknown.stderr).toMatch(/unknown command 'nosuchcommand'/)
     expect(missing.code, said(missing)).toBe(2)
-    expect(missing.stderr).toMatch(/required option '--env <name>' not specified/)
+    expect(missing.stderr).toMatch(
+      /Say what to pull: --env NAME --table LOGICAL, or --profile NAME/
+    )
     expect(missing.stdout).toBe('')
 
     expect(missingJson.code, said(missingJson)).toBe(2)
     expect(jsonOf(missingJson)).toEqual({
       error: {
         exitCode: 2,
-        message: expect.stringMatching(/required option '--env <name>' not specified/)
+        message: expect.stringMatching(
+          /Say what to pull: --env NAME --table LOGICAL, or --profile NAME/
+        )
       }
     })
     expect(badNumber.code, said(badNumber)).toBe(2)

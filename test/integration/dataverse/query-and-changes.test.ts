@@ -119,8 +119,10 @@ describe('change tracking: initial sync, then deltas (reference §1.2, §1.3, §
     expect(sample.id).toMatch(GUID)
     if (sample.kind !== 'upsert') throw new Error('unreachable')
     expect(sample.etag).toMatch(/^W\/"\d+"$/)
-    // Annotations are not data: only the selected columns and the primary id.
+    // The row as sent: the selected columns, the primary id and its annotations (the puller
+    // keeps only the columns; test/integration/sync/pull.test.ts compares the mirror).
     expect(Object.keys(sample.values).sort()).toEqual([
+      '@odata.etag',
       'name',
       'price',
       'productid',

@@ -6,11 +6,18 @@ import type { MirrorRows } from '../store/repositories/mirror-rows'
 import type { NewPlanItem, PlanPayload } from '../store/repositories/plans'
 import { ConversionError, convertValue, sameValue, type ConvertOptions } from './convert'
 import type { ResolvedColumn, ResolvedMapping } from './mapping'
+import type { RecordLookup } from './plan-prefetch'
 
 /** The mirrors a row is planned against: the target table's, and each lookup table's if pulled. */
 export interface PlanMirrors {
   target: MirrorRows
   lookups: ReadonlyMap<string, MirrorRows>
+}
+
+/** What one row reads of them: a record by id or by key (prefetched for a chunk of rows). */
+export interface RowMirrors {
+  target: RecordLookup
+  lookups: ReadonlyMap<string, RecordLookup>
 }
 
 export interface PlannedRow {
@@ -33,7 +40,7 @@ export function planRow(
   seq: number,
   mapping: ResolvedMapping,
   settings: Pick<PushSettings, 'mode'> & ConvertOptions,
-  mirrors: PlanMirrors
+  mirrors: RowMirrors
 ): PlannedRow {
   const base = {
     seq,

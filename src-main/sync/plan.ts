@@ -2,14 +2,15 @@ import type { EnvironmentConfig } from '../../src-shared/model/environment'
 import { jsonPropertyOf, type TableDetails } from '../../src-shared/model/metadata'
 import type { PlanAction, PushSettings } from '../../src-shared/model/push'
 import type { DataverseClient } from '../dataverse/client'
-import type { RowSource } from '../sources/types'
+import type { RowSource, SourceRow } from '../sources/types'
 import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
 import type { MirrorRows } from '../store/repositories/mirror-rows'
 import type { NewPlanItem } from '../store/repositories/plans'
 import { autoMap, resolveMapping } from './mapping'
 import { planMissing } from './plan-missing'
-import { planRow, type PlanMirrors } from './plan-row'
+import { prefetchByKey } from './plan-prefetch'
+import { planRow, type PlanMirrors, type RowMirrors } from './plan-row'
 import { PullEngine } from './pull'
 import { runAccountOf } from './run-account'
 
@@ -42,6 +43,8 @@ export interface PlanResult {
 
 /** Rows per transaction while writing plan items. */
 const ITEMS_PER_TRANSACTION = 2000
+/** Source rows whose records are looked up in the mirror with one statement. */
+const ROWS_PER_LOOKUP = 500
 
 /**
  * Computes a plan without writing to Dataverse: the target mirror is brought up to date with a
@@ -183,10 +186,17 @@ export class PlanEngine {
       for (const item of items) store.plans.addItem(planId, item)
     })
     let rows = 0
-    for await (const source of request.source.rows(
-      request.signal ? { signal: request.signal } : {}
-    )) {
-      const planned = planRow(source, seq.next++, mapping, settings, mirrors)
+    let chunk: SourceRow[] = []
+    const planChunk = (): void => {
+      const rowMirrors = {
+        target: prefetchByKey(mirrors.target, chunk, mapping, settings),
+        lookups: mirrors.lookups
+      }
+      for (const source of chunk) planOne(source, rowMirrors)
+      chunk = []
+    }
+    const planOne = (source: SourceRow, rowMirrors: RowMirrors): void => {
+      const planned = planRow(source, seq.next++, mapping, settings, rowMirrors)
       // Matched ids are only needed to find the records missing from the source.
       if (planned.matchedId && settings.missing !== 'ignore') markSeen.run(planned.matchedId)
       const { item } = planned
@@ -220,6 +230,13 @@ export class PlanEngine {
         report(rows)
       }
     }
+    for await (const source of request.source.rows(
+      request.signal ? { signal: request.signal } : {}
+    )) {
+      chunk.push(source)
+      if (chunk.length === ROWS_PER_LOOKUP) planChunk()
+    }
+    planChunk()
     flush(batch)
     report(rows)
   }

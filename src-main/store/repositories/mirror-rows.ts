@@ -123,17 +123,52 @@ export class MirrorRows {
     const signature = columns.join(',')
     let statement = this.keyLookups.get(signature)
     if (!statement) {
-      const known = new Set(this.mirror.keys.flat())
-      const missing = columns.find((c) => !known.has(c))
-      if (missing)
-        throw new Error(
-          `The mirror of ${this.mirror.tableName} has no index for key column '${missing}'.`
-        )
+      this.checkIndexed(columns)
       const where = columns.map((c) => `"k_${c}" = ?`).join(' AND ')
       statement = this.db.prepare(`SELECT id, etag, data FROM ${this.table} WHERE ${where} LIMIT 1`)
       this.keyLookups.set(signature, statement)
     }
     return statement.get(...values) as MirrorRow | undefined
+  }
+
+  /**
+   * findByKey for many key tuples in one statement: index i of the answer is the record of
+   * `tuples[i]`, absent when there is none. Same index seeks and case rules as findByKey, without
+   * a round trip through the driver per row (a plan of 100,000 rows made 100,000 of them).
+   */
+  findManyByKey(
+    columns: readonly string[],
+    tuples: readonly (readonly unknown[])[]
+  ): Map<number, MirrorRow> {
+    const found = new Map<number, MirrorRow>()
+    if (!tuples.length) return found
+    const signature = `many:${columns.join(',')}`
+    let statement = this.keyLookups.get(signature)
+    if (!statement) {
+      this.checkIndexed(columns)
+      const on = columns
+        .map((c, i) => `m."k_${c}" = json_extract(j.value, '$[${i}]')`)
+        .join(' AND ')
+      statement = this.db.prepare(
+        `SELECT j.key AS i, m.id, m.etag, m.data FROM json_each(?) j JOIN ${this.table} m ON ${on}`
+      )
+      this.keyLookups.set(signature, statement)
+    }
+    for (const row of statement.all(JSON.stringify(tuples)) as (MirrorRow & { i: number })[]) {
+      // Like findByKey's LIMIT 1: the first record of a key (a mirror holds one per key).
+      if (!found.has(row.i)) found.set(row.i, { id: row.id, etag: row.etag, data: row.data })
+    }
+    return found
+  }
+
+  /** Key lookups only on columns with a generated, indexed column: never a table scan. */
+  private checkIndexed(columns: readonly string[]): void {
+    const known = new Set(this.mirror.keys.flat())
+    const missing = columns.find((c) => !known.has(c))
+    if (missing)
+      throw new Error(
+        `The mirror of ${this.mirror.tableName} has no index for key column '${missing}'.`
+      )
   }
 
   drop(): void {

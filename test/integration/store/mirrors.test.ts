@@ -168,6 +168,46 @@ describe('mirrors', () => {
     expect(indexes).toEqual([`mirror_${narrowed.id}_key_productnumber`])
   })
 
+  it('finds many records by key in one statement, with the answers findByKey gives one by one', () => {
+    const mirror = store.mirrors.ensure({
+      ...products(),
+      columns: ['name', 'productnumber', 'price', 'vendorname'],
+      keys: [['productnumber'], ['name', 'vendorname']]
+    })
+    fill(mirror, [
+      { productnumber: 'PRD-1', name: 'Left', vendorname: 'Contoso', price: 5 },
+      { productnumber: 'PRD-2', name: 'Right', vendorname: 'Fabrikam', price: 7.5 },
+      { productnumber: "O'Brien", name: 'Ünïcode', vendorname: 'Contoso', price: 1 }
+    ])
+    const rows = store.mirrors.rows(mirror)
+    const wanted = [['prd-2'], ['PRD-404'], ["o'brien"], ['PRD-1'], ['PRD-2']]
+    const statements = preparedBy(() => rows.findManyByKey(['productnumber'], wanted))
+    const many = rows.findManyByKey(['productnumber'], wanted)
+    expect(statements).toHaveLength(1)
+    expect(plan(statements[0]!, JSON.stringify(wanted))).toMatch(/USING INDEX .*k_productnumber=\?/)
+    wanted.forEach((tuple, i) =>
+      expect(many.get(i), String(tuple)).toEqual(rows.findByKey(['productnumber'], tuple))
+    )
+    expect([...many.keys()].sort()).toEqual([0, 2, 3, 4])
+    // Compound keys, case-insensitive per column, and a numeric key column compared as a number.
+    const compound = rows.findManyByKey(
+      ['name', 'vendorname'],
+      [
+        ['RIGHT', 'fabrikam'],
+        ['Right', 'Contoso'],
+        ['Ünïcode', 'CONTOSO']
+      ]
+    )
+    expect([...compound].sort(([a], [b]) => a - b).map(([i, r]) => [i, r.id])).toEqual([
+      [0, id(2)],
+      [2, id(3)]
+    ])
+    expect(rows.findManyByKey(['productnumber'], [])).toEqual(new Map())
+    expect(() => rows.findManyByKey(['price'], [[5]])).toThrow(
+      "The mirror of product has no index for key column 'price'."
+    )
+  })
+
   it('stores the delta link with the row count, and removing a mirror drops its rows', () => {
     const product = store.mirrors.ensure(products())
     const account = store.mirrors.ensure({

@@ -4,12 +4,18 @@ import { plan100k, pushNew } from './push-scenarios'
 import { sourceScenarios } from './sources-scenarios'
 
 // `npm run bench` — speed and memory targets, measured side by side in one run and printed as
-// ratios (never asserted in timed tests). `npm run bench -- --quick` skips the 1,000,000-row run.
+// ratios (never asserted in timed tests). `npm run bench -- --quick` skips the 1,000,000-row run;
+// `--only=pull` or `--only=push` runs one half while working on it.
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick')
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7)
   const rows: Measurement[] = []
+  if (only === 'pull') {
+    rows.push(...(await initialPull(100_000)).rows, ...(await nightly()))
+    printTable(rows)
+    return
+  }
   if (only === 'push') {
     rows.push(...(await pushNew()), ...(await plan100k()))
     printTable(rows)

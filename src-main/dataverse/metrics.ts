@@ -13,14 +13,29 @@ export interface RequestFigures {
   bytesReceived: number
 }
 
+/** Which snapshot a figures object is: `since` finds the longest request after it by this. */
+const WINDOW = Symbol('metrics window')
+type Snapshot = RequestFigures & { [WINDOW]?: number }
+
+/**
+ * Snapshots whose longest request is followed. One client serves a whole app session, so there
+ * may be many; past this many the oldest falls back to the session's longest request.
+ */
+const WINDOWS_FOLLOWED = 64
+
 export class RequestMetrics {
   private figures: RequestFigures = emptyFigures()
+  private nextWindow = 1
+  /** The longest request since each followed snapshot (a maximum can't be subtracted). */
+  private readonly windowMax = new Map<number, number>()
 
   request(durationMs: number, bytes: number): void {
     this.figures.requests += 1
     this.figures.totalRequestMs += durationMs
     this.figures.maxRequestMs = Math.max(this.figures.maxRequestMs, durationMs)
     this.figures.bytesReceived += bytes
+    for (const [window, max] of this.windowMax)
+      if (durationMs > max) this.windowMax.set(window, durationMs)
   }
 
   retry(): void {
@@ -36,13 +51,20 @@ export class RequestMetrics {
     this.figures.failures += 1
   }
 
+  /** The figures so far; `since(snapshot)` then gives a run's own, its longest request included. */
   snapshot(): RequestFigures {
-    return { ...this.figures }
+    const window = this.nextWindow++
+    this.windowMax.set(window, 0)
+    if (this.windowMax.size > WINDOWS_FOLLOWED)
+      this.windowMax.delete(this.windowMax.keys().next().value!)
+    const snapshot: Snapshot = { ...this.figures, [WINDOW]: window }
+    return snapshot
   }
 
   /** Figures since an earlier snapshot, for one step of a longer session. */
   since(earlier: RequestFigures): RequestFigures {
-    const now = this.snapshot()
+    const now = this.figures
+    const window = (earlier as Snapshot)[WINDOW]
     return {
       requests: now.requests - earlier.requests,
       retries: now.retries - earlier.retries,
@@ -50,7 +72,8 @@ export class RequestMetrics {
       throttleWaitMs: now.throttleWaitMs - earlier.throttleWaitMs,
       failures: now.failures - earlier.failures,
       totalRequestMs: now.totalRequestMs - earlier.totalRequestMs,
-      maxRequestMs: now.maxRequestMs,
+      maxRequestMs:
+        (window !== undefined ? this.windowMax.get(window) : undefined) ?? now.maxRequestMs,
       bytesReceived: now.bytesReceived - earlier.bytesReceived
     }
   }

@@ -7,6 +7,7 @@ import {
   ProtocolError,
   UnreachableError
 } from '../../../src-main/dataverse/errors'
+import { RequestMetrics } from '../../../src-main/dataverse/metrics'
 import type { TransportOptions } from '../../../src-main/dataverse/transport'
 import { defaultLimits } from '../../../src-main/sandbox/control/limits'
 import { probeClient, rejection } from '../../support/client-probe'
@@ -110,6 +111,16 @@ describe('metrics and errors', () => {
     const later = client.metrics.snapshot()
     await client.metadata.whoAmI()
     expect(client.metrics.since(later)).toMatchObject({ requests: 1, failures: 0 })
+    // A run's longest request is its own, not the session's (one client serves many runs).
+    const own = client.metrics.since(later)
+    expect(own.maxRequestMs).toBe(own.totalRequestMs)
+    const session = new RequestMetrics()
+    session.request(1500, 10) // a slow sign-in hour ago
+    const run = session.snapshot()
+    session.request(3, 10)
+    session.request(7, 10)
+    expect(session.since(run)).toMatchObject({ requests: 2, totalRequestMs: 10, maxRequestMs: 7 })
+    expect(session.snapshot().maxRequestMs).toBe(1500)
   })
 
   it("carries Dataverse's status, code and message verbatim (reference §7)", async () => {

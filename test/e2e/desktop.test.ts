@@ -8,6 +8,7 @@ import { sandboxApi, startE2eApp, type E2eApp } from './harness'
  * in order (each step needs the one before), a screenshot and an accessibility check per screen.
  */
 let app: E2eApp
+let deltaRunId: number
 beforeAll(async () => {
   app = await startE2eApp()
 })
@@ -182,6 +183,7 @@ describe('the desktop app', () => {
       .getByText(/\(delta\)/)
       .waitFor()
     await expect(grid.locator('[role="row"][data-row-key]').count()).resolves.toBe(3)
+    deltaRunId = Number(await page.getByTestId('changes-view').getAttribute('data-run-id'))
 
     // Filters: only the updated record, then only deletes.
     await page.getByTestId('filter-created').click()
@@ -257,6 +259,34 @@ describe('the desktop app', () => {
       .filter({ hasText: 'dvs_warehouse' })
       .first()
       .waitFor()
+  })
+
+  it('compares the profile’s pull with the delta before it, record by record', async () => {
+    const { page } = app
+    await page
+      .getByTestId('run-history')
+      .getByRole('row')
+      .filter({ hasText: 'Nightly warehouses' })
+      .first()
+      .click()
+    const details = page.getByTestId('run-details')
+    await details.getByRole('button', { name: 'Compare…' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByRole('combobox').click()
+    // The delta pull before it: 1 created, 1 updated, 1 deleted; this one created 1.
+    await page.getByRole('option', { name: new RegExp(`^Run ${deltaRunId},`) }).click()
+    const records = dialog.getByTestId('compare-records')
+    await expect
+      .poll(() => records.locator('[role="row"][data-row-key]').count(), { timeout: 10_000 })
+      .toBe(4)
+    await expect(
+      records.getByRole('row').filter({ hasText: 'WH-101' }).textContent()
+    ).resolves.toMatch(/only in run \d+.*created/)
+    await expect(
+      records.getByRole('row').filter({ hasText: 'WH-100' }).textContent()
+    ).resolves.toMatch(/only in run \d+.*created/)
+    await app.capture('runs-compare')
+    await dialog.getByRole('button', { name: 'Close' }).click()
   })
 
   it('switches to the dark theme and stays accessible', async () => {

@@ -1,4 +1,9 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useMutation,
+  useQueryClient
+} from '@tanstack/react-query'
 import type { Input } from '../../../../src-shared/contract'
 import { call } from '../client'
 import { keys } from '../query-keys'
@@ -35,10 +40,19 @@ export const fetchRunItems =
       limit
     })
 
+/** Records that differ between two runs, read 100 at a time as the list scrolls. */
+export const COMPARE_PAGE_SIZE = 100
+
 export const compareQuery = (a: number, b: number) =>
-  queryOptions({
+  infiniteQueryOptions({
     queryKey: keys.compare(a, b),
-    queryFn: () => call('runs:compare', { a, b, limit: 100 })
+    queryFn: ({ pageParam }) =>
+      call('runs:compare', { a, b, offset: pageParam, limit: COMPARE_PAGE_SIZE }),
+    initialPageParam: 0,
+    getNextPageParam: (last, pages) =>
+      last.records.truncated
+        ? pages.reduce((n, page) => n + page.records.items.length, 0)
+        : undefined
   })
 
 export function useExportReport(runId: number) {

@@ -1,40 +1,77 @@
-import { Dropdown, Field, Option } from '@fluentui/react-components'
+import { Dropdown, Field, Option, makeStyles } from '@fluentui/react-components'
 import { useQuery } from '@tanstack/react-query'
 import type { ColumnView } from '../../../../src-shared/schemas/metadata'
 import type { ColumnMapping } from '../../../../src-shared/schemas/push'
 import { tableQuery } from '../../api/queries/tables'
 
+const useStyles = makeStyles({
+  // Fluent's dropdowns are at least 250px wide; here they share the mapping row's last column.
+  fit: { minWidth: 0, width: '100%' }
+})
+
+type Lookup = NonNullable<ColumnMapping['lookup']>
+
+const normal = (name: string): string => name.toLowerCase().replace(/[\s_\-.]/g, '')
+
+/**
+ * The source column that most likely holds a key column's values: the same name, ignoring case,
+ * spaces and underscores (as "Suggest by name" maps), else the mapping's own source column.
+ */
+function guessSource(
+  keyColumn: string,
+  sourceColumns: readonly string[],
+  fallback: string
+): string {
+  return sourceColumns.find((c) => normal(c) === normal(keyColumn)) ?? fallback
+}
+
 /**
  * A lookup's source values are the referenced table's key values: which table (when the column
- * may point at several) and which of its Active single-column keys finds the record.
+ * may point at several) and which of its Active keys finds the record. A key of several columns
+ * (e.g. first name + email) takes one source column per part: LookupKeyParts, below the row.
  */
 export function LookupKeyField({
   environmentId,
   column,
   mapping,
+  sourceColumns,
   onChange,
   error
 }: {
   environmentId: number
   column: ColumnView
   mapping: ColumnMapping
+  sourceColumns: readonly string[]
   onChange(lookup: ColumnMapping['lookup']): void
   error: string | undefined
 }): React.JSX.Element {
+  const styles = useStyles()
   const target = mapping.lookup?.table ?? (column.targets.length === 1 ? column.targets[0] : '')
   const referenced = useQuery({ ...tableQuery(environmentId, target ?? ''), enabled: !!target })
-  const keys = (referenced.data?.keys ?? []).filter(
-    (k) => k.status === 'Active' && k.columns.length === 1
+  const keys = (referenced.data?.keys ?? []).filter((k) => k.status === 'Active')
+  const chosenColumns = mapping.lookup?.keyColumns ?? []
+  const chosen = keys.find(
+    (k) =>
+      k.columns.length === chosenColumns.length && k.columns.every((c, i) => c === chosenColumns[i])
   )
-  const chosen = keys.find((k) => k.columns[0] === mapping.lookup?.keyColumns[0])
   const keyLabel = (k: { displayName: string; columns: string[] }): string =>
-    `${target}.${k.columns[0]} (${k.displayName})`
+    `${k.displayName} (${k.columns.join(' + ')})`
+  const choose = (columns: readonly string[]): void => {
+    if (!target) return
+    const lookup: Lookup = { table: target, keyColumns: [...columns] }
+    // One column: the mapping's own source column holds it. Several: one source column each.
+    if (columns.length > 1)
+      lookup.sourceColumns = columns.map((c, i) =>
+        i === 0 ? mapping.source : guessSource(c, sourceColumns, mapping.source)
+      )
+    onChange(lookup)
+  }
   return (
     <Field
       validationMessage={
         error ??
         (referenced.isSuccess && keys.length === 0
-          ? `${target} has no Active single-column key to find records by.`
+          ? `${target} has no Active key to find records by.`
           : undefined)
       }
     >
@@ -56,6 +93,7 @@ export function LookupKeyField({
         </Dropdown>
       )}
       <Dropdown
+        className={styles.fit}
         aria-label={`Find the ${target || 'referenced'} record of ${mapping.source} by`}
         placeholder={target ? 'Find by: its first key' : 'Choose the table first'}
         disabled={!target}
@@ -63,7 +101,7 @@ export function LookupKeyField({
         selectedOptions={chosen ? [chosen.logicalName] : []}
         onOptionSelect={(_, d) => {
           const key = keys.find((k) => k.logicalName === d.optionValue)
-          if (key && target) onChange({ table: target, keyColumns: [...key.columns] })
+          if (key) choose(key.columns)
         }}
       >
         {keys.map((k) => (

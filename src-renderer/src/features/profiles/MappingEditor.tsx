@@ -13,6 +13,7 @@ import { AddRegular, DeleteRegular, LightbulbRegular } from '@fluentui/react-ico
 import type { ColumnView, TableDetailsView } from '../../../../src-shared/schemas/metadata'
 import type { ColumnMapping } from '../../../../src-shared/schemas/push'
 import { LookupKeyField } from './LookupKeyField'
+import { LookupKeyParts } from './LookupKeyParts'
 
 const useStyles = makeStyles({
   header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
@@ -23,6 +24,8 @@ const useStyles = makeStyles({
     alignItems: 'start',
     gap: tokens.spacingHorizontalS
   },
+  // A compound lookup key's parts get a line of their own under the row.
+  wide: { gridColumn: '1 / -1' },
   arrow: { paddingTop: tokens.spacingVerticalS, color: tokens.colorNeutralForeground3 },
   type: { paddingTop: tokens.spacingVerticalS, color: tokens.colorNeutralForeground2 }
 })
@@ -65,10 +68,17 @@ export function MappingEditor({
         if (i !== index) return m
         const next = { ...m, ...change }
         if ('target' in change && change.target !== m.target) delete next.lookup
+        // The first part of a compound lookup key follows the row's source column.
+        const parts = m.lookup?.sourceColumns
+        if (change.source && parts && parts[0] === m.source)
+          next.lookup = { ...m.lookup!, sourceColumns: [change.source, ...parts.slice(1)] }
         return next
       })
     )
-  const unmapped = sourceColumns.filter((c) => !mapping.some((m) => m.source === c))
+  // A compound lookup key reads several source columns: those are mapped too.
+  const used = new Set(mapping.flatMap((m) => m.lookup?.sourceColumns ?? [m.source]))
+  mapping.forEach((m) => used.add(m.source))
+  const unmapped = sourceColumns.filter((c) => !used.has(c))
   return (
     <section aria-labelledby="mapping-heading" data-testid="mapping-editor">
       <div className={styles.header}>
@@ -139,6 +149,7 @@ export function MappingEditor({
                   environmentId={environmentId}
                   column={column!}
                   mapping={m}
+                  sourceColumns={sourceColumns}
                   onChange={(lookup) => update(i, { lookup })}
                   error={errorFor(`mapping.${i}.lookup`)}
                 />
@@ -155,6 +166,15 @@ export function MappingEditor({
                 aria-label={`Remove the mapping of ${m.source}`}
                 onClick={() => onChange(mapping.filter((_, j) => j !== i))}
               />
+              {isLookup(column) && (
+                <div className={styles.wide}>
+                  <LookupKeyParts
+                    mapping={m}
+                    sourceColumns={sourceColumns}
+                    onChange={(lookup) => update(i, { lookup })}
+                  />
+                </div>
+              )}
             </div>
           )
         })}

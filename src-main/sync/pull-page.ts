@@ -108,6 +108,6 @@ export function reconcileDeletes(ctx: PageContext): void {
  */
 function mirroredJson(values: Record<string, unknown>, keys: readonly string[]): string {
   const kept: Record<string, unknown> = {}
-  for (const key of keys) if (key in values) kept[key] = values[key]
+  for (const key of keys) if (Object.hasOwn(values, key)) kept[key] = values[key]
   return JSON.stringify(kept)
 }

@@ -168,8 +168,8 @@ function changeOf(r: Row): Change | undefined {
   }
   const id = r[PRIMARY]
   if (typeof id !== 'string' || !GUID.test(id)) return undefined
-  const values: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(r)) if (!name.includes('@')) values[name] = value
+  // The row as sent, annotations included: the puller keeps only the mirrored columns.
+  const values = r
   const etag = r['@odata.etag']
   return {
     kind: 'upsert',

@@ -49,7 +49,8 @@ const REVIEWED: Record<string, Record<string, string>> = {
     "key.join(',')": KEY_COLUMNS,
     'key.map((c) => `"k_${c}"`).join(\', \')': KEY_COLUMNS,
     seenTable: "the literal 'temp.plan_seen' (its type allows nothing else)",
-    where: KEY_COLUMNS
+    where: KEY_COLUMNS,
+    on: `"m.k_<column> = json_extract(j.value, '$[<index>]')" terms: ${KEY_COLUMNS}; the index a number; the tuples go in as one ? (JSON)`
   },
   'src-main/store/repositories/mirrors.ts': { mirrorId: 'a number (the mirror id)' },
   'src-main/store/repositories/plans.ts': { "where.join(' AND ')": FIXED, sql: FIXED },

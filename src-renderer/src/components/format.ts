@@ -34,3 +34,21 @@ export function shortDateTime(iso: string | null | undefined): string {
   const date = new Date(iso)
   return Number.isNaN(date.getTime()) ? iso : shortFormat.format(date)
 }
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' })
+const dayFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit'
+})
+
+/** For narrow columns: the time alone today, the day and time this year, else the short date. */
+export function compactDateTime(iso: string | null | undefined, now = new Date()): string {
+  if (!iso) return '—'
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  if (date.toDateString() === now.toDateString()) return timeFormat.format(date)
+  if (date.getFullYear() === now.getFullYear()) return dayFormat.format(date)
+  return shortFormat.format(date)
+}

@@ -1,7 +1,7 @@
 import { Subtitle2 } from '@fluentui/react-components'
 import type { PullRunView } from '../../../../src-shared/schemas/pulls'
 import { EmptyState } from '../../components/EmptyState'
-import { count, shortDateTime } from '../../components/format'
+import { compactDateTime, count, shortDateTime } from '../../components/format'
 import { RunStateBadge } from '../../components/StatusBadges'
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid'
 
@@ -9,8 +9,8 @@ const columns: GridColumn<PullRunView>[] = [
   {
     id: 'started',
     header: 'Started',
-    width: 'minmax(9rem, 2fr)',
-    render: (p) => shortDateTime(p.startedAt)
+    width: 'minmax(4.5rem, 1fr)',
+    render: (p) => <span title={shortDateTime(p.startedAt)}>{compactDateTime(p.startedAt)}</span>
   },
   { id: 'mode', header: 'Mode', width: '4rem', render: (p) => p.mode ?? '—' },
   {
@@ -22,7 +22,7 @@ const columns: GridColumn<PullRunView>[] = [
   {
     id: 'changes',
     header: 'Changes',
-    width: 'minmax(6rem, 1fr)',
+    width: 'minmax(7rem, 1.4fr)',
     render: (p) => `+${count(p.created)} ~${count(p.updated)} −${count(p.deleted)}`
   }
 ]

@@ -45,6 +45,21 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 type KeyColumn = Pick<ColumnInfo, 'logicalName' | 'type'>
 
 /** The OData literal for one key value, or a KeyValueError that says what to fix. */
+/**
+ * A value as an error message quotes it, whatever it is: String() itself throws on an object
+ * whose toString isn't callable (the fuzzer's `{ toString: 0 }`), which turned a refusal into a
+ * TypeError. Long values are cut.
+ */
+function shown(value: unknown): string {
+  let text: string
+  try {
+    text = String(value)
+  } catch {
+    text = Object.prototype.toString.call(value)
+  }
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text
+}
+
 export function keyLiteral(column: KeyColumn, value: unknown): string {
   const fail = (why: string): never => {
     throw new KeyValueError(column.logicalName, value, `Key column '${column.logicalName}': ${why}`)
@@ -81,7 +96,7 @@ export function keyLiteral(column: KeyColumn, value: unknown): string {
           : typeof value === 'string' && /^-?\d+$/.test(value.trim())
             ? Number(value)
             : NaN
-      if (!Number.isSafeInteger(n)) fail(`expected a whole number, got '${String(value)}'.`)
+      if (!Number.isSafeInteger(n)) fail(`expected a whole number, got '${shown(value)}'.`)
       return String(n)
     }
     case 'Decimal':
@@ -93,7 +108,7 @@ export function keyLiteral(column: KeyColumn, value: unknown): string {
           : typeof value === 'string' && DECIMAL.test(value.trim())
             ? Number(value)
             : NaN
-      if (!Number.isFinite(n)) fail(`expected a number, got '${String(value)}'.`)
+      if (!Number.isFinite(n)) fail(`expected a number, got '${shown(value)}'.`)
       return String(n)
     }
     case 'Uniqueidentifier':
@@ -101,16 +116,16 @@ export function keyLiteral(column: KeyColumn, value: unknown): string {
     case 'Customer':
     case 'Owner':
       if (typeof value !== 'string' || !GUID.test(value))
-        fail(`expected a GUID, got '${String(value)}'.`)
+        fail(`expected a GUID, got '${shown(value)}'.`)
       return (value as string).toLowerCase()
     case 'DateTime':
       if (typeof value !== 'string' || !isIsoDate(value))
         fail(
-          `expected an ISO 8601 date (2025-01-31) or date and time with a zone (2025-01-31T09:00:00Z), got '${String(value)}'.`
+          `expected an ISO 8601 date (2025-01-31) or date and time with a zone (2025-01-31T09:00:00Z), got '${shown(value)}'.`
         )
       return value as string
     case 'Boolean':
-      if (typeof value !== 'boolean') fail(`expected true or false, got '${String(value)}'.`)
+      if (typeof value !== 'boolean') fail(`expected true or false, got '${shown(value)}'.`)
       return String(value)
     default:
       return fail(`columns of type ${column.type} can't be part of an alternate key.`)

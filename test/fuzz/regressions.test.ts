@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { readBatch } from '../../src-main/dataverse/batch-format'
 import { trackChanges } from '../../src-main/dataverse/change-tracking'
 import { ProtocolError } from '../../src-main/dataverse/errors'
+import { KeyValueError, keyLiteral } from '../../src-shared/odata/key-literal'
 import type { Transport } from '../../src-main/dataverse/transport'
 import { openFileSource, SourceError, type SourceRow } from '../../src-main/sources/index'
 import { dvsync } from '../support/fuzz-cli'
@@ -140,6 +141,25 @@ describe('change tracking', () => {
     await expect(
       read([{ '@removed': { reason: 'deleted' }, '@id': `${ROOT}accounts(${GUID})` }])
     ).resolves.toMatchObject({ changes: [{ kind: 'deleted', id: GUID }] })
+  })
+})
+
+describe('key literals', () => {
+  it('a value whose toString is no function is refused with a KeyValueError, not a TypeError', () => {
+    const hostile = { toString: 0 } as unknown
+    for (const type of [
+      'Integer',
+      'Picklist',
+      'Decimal',
+      'Uniqueidentifier',
+      'DateTime',
+      'Boolean'
+    ] as const)
+      expect(() => keyLiteral({ logicalName: 'x', type }, hostile), type).toThrow(KeyValueError)
+    // And a value's text in the message stays short.
+    expect(() => keyLiteral({ logicalName: 'x', type: 'Integer' }, 'x'.repeat(5000))).toThrow(
+      /got 'x{80}…'/
+    )
   })
 })
 

@@ -23,6 +23,7 @@ export const INVOKE_CHANNELS = [
   'pulls:active',
   'pulls:list',
   'pulls:changes',
+  'pulls:export',
   'runs:list',
   'runs:get',
   'runs:items',

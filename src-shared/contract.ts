@@ -12,8 +12,10 @@ import {
 import { CreateKeyInput, KeyView, TableDetailsView, TableRef, TableView } from './schemas/metadata'
 import {
   CancelPullInput,
+  ChangesExported,
   ChangesInput,
   ChangesPage,
+  ExportChangesInput,
   ListPullsInput,
   PullRunView,
   RunProgress,
@@ -116,6 +118,8 @@ export const contract = {
   'pulls:list': spec(ListPullsInput, z.array(PullRunView)),
   /** The changes a pull recorded, filtered and paged, with before/after per column. */
   'pulls:changes': spec(ChangesInput, ChangesPage),
+  /** A pull's changes written to CSV or NDJSON where the admin says (as `dvsync changes --export`). */
+  'pulls:export': spec(ExportChangesInput, ChangesExported),
 
   /** Run history (every kind), newest first, filtered and paged. */
   'runs:list': spec(ListRunsInput, z.array(RunSummary)),

@@ -60,8 +60,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   })
   const environments = new EnvironmentsService({ services, events, sandbox })
   const tables = new TablesService({ services, events, environments })
-  const pulls = new PullsService({ services, events, environments })
   const platform = options.platform ?? headlessPlatform
+  const pulls = new PullsService({ services, events, environments, platform })
   const grants = new FileGrants(services.store)
   const mapping = new MappingService({ services, environments })
   const sources = new SourcesService({ services, platform, grants })

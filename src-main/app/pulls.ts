@@ -1,14 +1,17 @@
 import type { RunRecord } from '../../src-shared/model/run'
 import type {
+  ChangesExported,
   ChangesInput,
   ChangesPage,
   PullRunView,
   RunProgress,
   RunState
 } from '../../src-shared/schemas/pulls'
+import { exportFormatOf, exportPullChanges, type ExportFormat } from '../sync/export-changes'
 import type { PullProgress, PullResult } from '../sync/pull'
 import { AppError } from './errors'
 import type { EnvironmentsService } from './environments'
+import type { FileFilter, Platform } from './platform'
 import type { AppEvents } from './events'
 import { pullChangesPage } from './pull-changes'
 import { readPullProfile, type PullProfileRequest } from './pull-profile'
@@ -18,6 +21,13 @@ export interface PullsDeps {
   services: Services
   events: AppEvents
   environments: EnvironmentsService
+  /** The save dialog for exports. */
+  platform: Platform
+}
+
+const CHANGE_FILTERS: Record<ExportFormat, FileFilter> = {
+  csv: { name: 'CSV', extensions: ['csv'] },
+  ndjson: { name: 'NDJSON (one JSON record per line)', extensions: ['ndjson'] }
 }
 
 interface ActivePull {
@@ -137,6 +147,37 @@ export class PullsService {
       environmentId
     })
   }
+
+  /**
+   * A pull's changes — created, updated and deleted records with their values — written to
+   * CSV or NDJSON where the admin says, for the system on the other side (as `dvsync changes
+   * --export`). Null file: the admin cancelled the dialog.
+   */
+  async exportChanges(runId: number, format: ExportFormat): Promise<ChangesExported> {
+    const run = this.deps.services.store.runs.get(runId)
+    if (!run || run.kind !== 'pull')
+      throw new AppError(
+        'NOT_FOUND',
+        `Run ${runId} is not a pull (any more); pick a pull to export.`
+      )
+    const file = await this.deps.platform.saveFile({
+      title: `Changes of pull ${runId}`,
+      defaultName: `pull-${runId}-${run.tableName ?? 'table'}-changes.${format}`,
+      filters: [CHANGE_FILTERS[format]]
+    })
+    if (file === undefined) return { file: null, format, records: 0 }
+    // The dialog's file, whatever its name ends with: the format is the one chosen.
+    const target = formatOfName(file) === format ? file : `${file}.${format}`
+    try {
+      const result = await exportPullChanges(this.deps.services.store, runId, target)
+      return { file: result.file, format, records: result.records }
+    } catch (err) {
+      throw new AppError(
+        'PRECONDITION',
+        `The changes could not be written to ${target}: ${(err as Error).message}. Choose another folder.`
+      )
+    }
+  }
 }
 
 const activeKey = (environmentId: number, table: string): string => `${environmentId}:${table}`
@@ -249,4 +290,13 @@ function profileFor(
       `Pull profile '${name}' pulls ${profile.table} in '${profile.environmentName}', not ${table} in '${environmentName}'.`
     )
   return profile
+}
+
+/** The export format a file name says, if it says one (.csv, .ndjson, .jsonl). */
+function formatOfName(file: string): ExportFormat | undefined {
+  try {
+    return exportFormatOf(file)
+  } catch {
+    return undefined
+  }
 }

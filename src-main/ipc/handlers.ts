@@ -40,6 +40,7 @@ export function createHandlers(app: AppServices): Handlers {
     'pulls:active': () => pulls.running(),
     'pulls:list': ({ environmentId, table, limit }) => pulls.list(environmentId, table, limit),
     'pulls:changes': (input) => pulls.changes(input),
+    'pulls:export': ({ runId, format }) => pulls.exportChanges(runId, format),
 
     'runs:list': (input) => runs.list(input),
     'runs:get': ({ runId }) => runs.get(runId),

@@ -101,6 +101,23 @@ export const ChangesInput = z
   .strict()
 export type ChangesInput = z.infer<typeof ChangesInput>
 
+/** The formats a pull's changes are exported in for the system on the other side. */
+export const CHANGE_EXPORT_FORMATS = ['csv', 'ndjson'] as const
+
+export const ExportChangesInput = z
+  .object({ runId: RunId, format: z.enum(CHANGE_EXPORT_FORMATS) })
+  .strict()
+
+export const ChangesExported = z
+  .object({
+    /** Null when the admin cancelled the save dialog. */
+    file: z.string().nullable(),
+    format: z.enum(CHANGE_EXPORT_FORMATS),
+    records: z.number().int().nonnegative()
+  })
+  .strict()
+export type ChangesExported = z.infer<typeof ChangesExported>
+
 /** One column of one changed record: the value before and after the change. */
 export const ColumnChange = z
   .object({ column: z.string(), before: ScalarValue, after: ScalarValue, changed: z.boolean() })

@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findSecrets } from '../support/secret-scan'
 import { sandboxApi, startE2eApp, type E2eApp } from './harness'
@@ -219,6 +223,26 @@ describe('the desktop app', () => {
       .locator('[data-action="deleted"]')
       .or(page.locator('[data-testid="change-detail"][data-action="deleted"]'))
       .waitFor()
+  })
+
+  it('exports the delta as CSV for the system on the other side', async () => {
+    const { page } = app
+    const dir = mkdtempSync(join(tmpdir(), 'dvsync-e2e-changes-'))
+    const file = join(dir, 'warehouse-changes.csv')
+    app.bridge.platform.answerSave(file)
+    await page.getByTestId('export-changes').click()
+    await page.getByRole('menuitem', { name: /^CSV/ }).click()
+    await page
+      .getByTestId('changes-written')
+      .getByText(`Wrote 3 changes as CSV to ${file}.`)
+      .waitFor()
+    const rows = parse(readFileSync(file, 'utf8'), { columns: true, bom: true }) as Record<
+      string,
+      string
+    >[]
+    expect(rows.map((r) => r['change']).sort()).toEqual(['created', 'deleted', 'updated'])
+    expect(rows.find((r) => r['change'] === 'updated')).toMatchObject({ dvs_capacity: '123456' })
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('runs a saved pull profile from the Profiles screen; the Pulls screen follows it', async () => {

@@ -1,12 +1,18 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunProgress } from '../../../src-shared/schemas/pulls'
+import { TestPlatform } from '../../support/web-bridge-platform'
 import { appFixture, type AppFixture } from './app-fixture'
 
 /** Tables, keys, tracking and pulls through the IPC handlers, the built-in sandbox as Dataverse. */
 let f: AppFixture
+/** Answers the save dialog of exports; nothing here prints. */
+const platform = new TestPlatform({ print: () => Promise.reject(new Error('no printing here')) })
 let environmentId: number
 beforeAll(async () => {
-  f = await appFixture()
+  f = await appFixture({}, { platform })
   environmentId = (await f.call('environments:addSandbox', {})).id
   await f.call('environments:signIn', { id: environmentId })
 })
@@ -162,6 +168,49 @@ describe('pulls', () => {
     })
     const runs = await f.call('runs:list', { kind: 'pull' })
     expect(runs.map((r) => r.runId)).toContain(runId)
+  })
+
+  it('exports a pull’s changes where the admin says, in the format chosen', async () => {
+    const [delta] = await f.call('pulls:list', { environmentId, table: 'product', limit: 1 })
+    const dir = mkdtempSync(join(tmpdir(), 'dvsync-changes-'))
+    try {
+      // A name without the extension gets the chosen format's.
+      platform.answerSave(join(dir, 'nightly'))
+      const written = await f.call('pulls:export', { runId: delta!.runId, format: 'ndjson' })
+      expect(written).toEqual({ file: join(dir, 'nightly.ndjson'), format: 'ndjson', records: 2 })
+      const lines = readFileSync(written.file!, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+      expect(lines.map((l) => l.change).sort()).toEqual(['deleted', 'updated'])
+      expect(lines.find((l) => l.change === 'updated')).toMatchObject({
+        values: { price: 9.99 },
+        changedColumns: expect.arrayContaining(['price'])
+      })
+      expect(platform.asked.at(-1)?.options).toMatchObject({
+        defaultName: `pull-${delta!.runId}-product-changes.ndjson`
+      })
+      // The admin closes the dialog: nothing written, nothing wrong.
+      platform.answerSave(undefined)
+      await expect(f.call('pulls:export', { runId: delta!.runId, format: 'csv' })).resolves.toEqual(
+        { file: null, format: 'csv', records: 0 }
+      )
+      // A folder that can't be written is said so, with what to do.
+      platform.answerSave(join(dir, 'missing-folder', 'changes.csv'))
+      await expect(
+        f.fail('pulls:export', { runId: delta!.runId, format: 'csv' })
+      ).resolves.toMatchObject({
+        code: 'PRECONDITION',
+        message: expect.stringMatching(/Choose another folder/)
+      })
+      await expect(f.fail('pulls:export', { runId: 99_999, format: 'csv' })).resolves.toMatchObject(
+        {
+          code: 'NOT_FOUND'
+        }
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('refuses a second pull of the same table while one runs, and cancels', async () => {

@@ -72,3 +72,11 @@ export function useStartProfilePull() {
       queryClient.invalidateQueries({ queryKey: keys.pulls(environmentId) })
   })
 }
+
+/** A pull's changes written to CSV or NDJSON where the admin says in the save dialog. */
+export function useExportChanges(runId: number) {
+  return useMutation({
+    mutationKey: ['pulls', 'export', runId],
+    mutationFn: (format: 'csv' | 'ndjson') => call('pulls:export', { runId, format })
+  })
+}

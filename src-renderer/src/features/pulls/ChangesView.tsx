@@ -21,6 +21,7 @@ import { ErrorMessage } from '../../components/ErrorMessage'
 import { count } from '../../components/format'
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid'
 import { ChangeDetail } from './ChangeDetail'
+import { ChangesExport } from './ChangesExport'
 
 const useStyles = makeStyles({
   root: {
@@ -108,6 +109,9 @@ export function ChangesView({
         Changes of pull {runId}
         {first ? ` (${first.mode ?? ''})` : ''}
       </Subtitle2>
+      {first && PULL_ACTIONS.some((a) => (first.counts[a] ?? 0) > 0) && (
+        <ChangesExport runId={runId} />
+      )}
       <Toolbar aria-label="Filter changes">
         {PULL_ACTIONS.map((action) => (
           <ToggleButton

@@ -46,7 +46,8 @@ export const DEFECTS_FOUND = [
   "transport: a redirect was followed, so another host (sent no token: fetch drops it) answered for the environment and its data was taken as Dataverse's",
   'transport: a response body was read whole without a limit: a 1 GB body took 120 s and +16 GB of memory, an endless one had no bound',
   'transport: a body or a Location echoing the request (a proxy, a hostile server) put the bearer token into error messages, the run journal and CLI output',
-  'transport: a link such as "https://" threw a TypeError (an INTERNAL error) instead of a ProtocolError'
+  'transport: a link such as "https://" threw a TypeError (an INTERNAL error) instead of a ProtocolError',
+  'key literals: a value whose toString is no function ({ toString: 0 }) threw a TypeError instead of a KeyValueError'
 ]
 
 export default function setup(project: TestProject): () => void {

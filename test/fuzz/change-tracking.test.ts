@@ -153,7 +153,9 @@ function expectedOf(specs: PageSpec[]): {
   return { pages }
 }
 
-function changeOf(r: Row): Change | undefined {
+function changeOf(sent: Row): Change | undefined {
+  // The row as it travels: JSON has no -0 (it is sent as 0) and drops undefined members.
+  const r = JSON.parse(JSON.stringify(sent)) as Row
   const context = r['@odata.context']
   if (typeof context === 'string' && context.endsWith('/$deletedEntity')) {
     const id = r['id']

@@ -136,11 +136,12 @@ describe('a 100,000-row plan in the Preview', () => {
     const lastRow = grid.locator(`[role="row"][data-index="${ROWS - 1}"]`)
     await lastRow.getByText('BULK-100000').waitFor()
     const endMs = Math.round(performance.now() - pressed)
-    await expect(lastRow.evaluate(isFocused)).resolves.toBe(true)
+    // Focus follows the key after the grid renders the row: wait for it, don't race it.
+    await expect.poll(() => lastRow.evaluate(isFocused)).toBe(true)
     await expect(lastRow.getAttribute('aria-rowindex')).resolves.toBe(String(ROWS + 1))
     await page.keyboard.press('ArrowUp')
     const nearEnd = grid.locator(`[role="row"][data-index="${ROWS - 2}"]`)
-    await expect(nearEnd.evaluate(isFocused)).resolves.toBe(true)
+    await expect.poll(() => nearEnd.evaluate(isFocused)).toBe(true)
     // Space excludes the row in focus; the tab's count says so.
     const toggled = performance.now()
     await page.keyboard.press('Space')

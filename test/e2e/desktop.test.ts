@@ -186,7 +186,7 @@ describe('the desktop app', () => {
       .locator('[data-testid="changes-view"]')
       .getByText(/\(delta\)/)
       .waitFor()
-    await expect(grid.locator('[role="row"][data-row-key]').count()).resolves.toBe(3)
+    await expect.poll(() => grid.locator('[role="row"][data-row-key]').count()).toBe(3)
     deltaRunId = Number(await page.getByTestId('changes-view').getAttribute('data-run-id'))
 
     // Filters: only the updated record, then only deletes.

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { trackChanges } from '../../src-main/dataverse/change-tracking'
 import {
   AuthenticationError,
@@ -16,8 +16,7 @@ import {
   json,
   page,
   probeOf,
-  startHostile,
-  type HostileServer,
+  useHostile,
   type Probe
 } from '../support/fuzz-hostile-server'
 
@@ -26,43 +25,38 @@ import {
  * (src-main/dataverse/transport.ts): a redirect is followed by no one, a link is resolved inside
  * the environment or refused with a ProtocolError, and whatever a server answers ends in the
  * data or a typed error that never carries the token. The scenarios of hostile bodies are in
- * hostile-server.test.ts.
+ * hostile-hostile.server.test.ts.
  */
 
 const TOKEN = fakeJwt()
-let server: HostileServer
-let foreign: HostileServer
-
-beforeAll(async () => {
-  server = await startHostile()
-  foreign = await startHostile({
-    script: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end('{"value":[{"accountid":"00000000-0000-0000-0000-000000000001"}]}')
-    }
-  })
-})
-afterAll(async () => {
-  await Promise.all([server.close(), foreign.close()])
+const hostile = useHostile()
+const foreignHost = useHostile({
+  script: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end('{"value":[{"accountid":"00000000-0000-0000-0000-000000000001"}]}')
+  }
 })
 
-const probe = (options: Partial<TransportOptions> = {}): Probe => probeOf(server, TOKEN, options)
+const probe = (options: Partial<TransportOptions> = {}): Probe =>
+  probeOf(hostile.server, TOKEN, options)
 
 describe('links and redirects to another host', () => {
   it.each([301, 302, 303, 307, 308])(
     'a %i redirect is not followed: the foreign host gets nothing',
     async (status) => {
-      foreign.seen.length = 0
-      server.script = (_req, res) => {
-        res.writeHead(status, { location: `${foreign.url}/api/data/v9.2/accounts?code=${TOKEN}` })
+      foreignHost.server.seen.length = 0
+      hostile.server.script = (_req, res) => {
+        res.writeHead(status, {
+          location: `${foreignHost.server.url}/api/data/v9.2/accounts?code=${TOKEN}`
+        })
         res.end()
       }
       const { client, events } = probe()
       const error = await failure(client.query('accounts?$select=name').next())
-      expect(foreign.seen).toEqual([])
+      expect(foreignHost.server.seen).toEqual([])
       expect(error).toBeInstanceOf(ProtocolError)
       expect(error.message).toBe(
-        `Dataverse at ${server.url} answered GET accounts with a redirect (${status}) to ${foreign.url}/api/data/v9.2/accounts; it was not followed, so your token stayed here. Check the environment URL.`
+        `Dataverse at ${hostile.server.url} answered GET accounts with a redirect (${status}) to ${foreignHost.server.url}/api/data/v9.2/accounts; it was not followed, so your token stayed here. Check the environment URL.`
       )
       expectNoToken(TOKEN, error, events)
       scenario('hostile server', 'redirect to another host', 'ProtocolError, nothing sent there')
@@ -70,7 +64,7 @@ describe('links and redirects to another host', () => {
   )
 
   it('a redirect within the environment is not followed either (the Web API never redirects)', async () => {
-    server.script = (req, res) => {
+    hostile.server.script = (req, res) => {
       if (req.url.includes('moved')) return json(res, 200, page(1))
       res.writeHead(302, { location: '/api/data/v9.2/moved' })
       res.end()
@@ -83,12 +77,15 @@ describe('links and redirects to another host', () => {
   })
 
   it('a delta link to another host is stored but never followed with the token', async () => {
-    foreign.seen.length = 0
-    server.script = (_req, res) =>
+    foreignHost.server.seen.length = 0
+    hostile.server.script = (_req, res) =>
       json(
         res,
         200,
-        { value: [], '@odata.deltaLink': `${foreign.url}/api/data/v9.2/accounts?$deltatoken=1` },
+        {
+          value: [],
+          '@odata.deltaLink': `${foreignHost.server.url}/api/data/v9.2/accounts?$deltatoken=1`
+        },
         { 'preference-applied': 'odata.track-changes' }
       )
     const { client } = probe()
@@ -111,15 +108,15 @@ describe('links and redirects to another host', () => {
     )
     expect(error).toBeInstanceOf(ProtocolError)
     expect(error.message).toBe(
-      `The service sent a link to ${foreign.url}, outside the environment ${server.url}; it was not followed, so your token stayed here.`
+      `The service sent a link to ${foreignHost.server.url}, outside the environment ${hostile.server.url}; it was not followed, so your token stayed here.`
     )
-    expect(foreign.seen).toEqual([])
+    expect(foreignHost.server.seen).toEqual([])
     scenario('hostile server', 'delta link to another host', 'ProtocolError, nothing sent there')
   })
 
   it('any link: resolved inside the environment, or a ProtocolError (property)', async () => {
     const { client } = probe()
-    const host = new URL(foreign.url).host
+    const host = new URL(foreignHost.server.url).host
     const link = fc.oneof(
       fc.webUrl({ withQueryParameters: true, withFragments: true }),
       fc.string({ maxLength: 40 }),
@@ -130,13 +127,13 @@ describe('links and redirects to another host', () => {
         ` http://${host}/x`,
         `ht\ttp://${host}/x`,
         `http://127.0.0.1:1@${host}/x`,
-        `${server.url}@${host}/x`,
-        `${server.url}.${host}/x`,
+        `${hostile.server.url}@${host}/x`,
+        `${hostile.server.url}.${host}/x`,
         'http://[::1]/x',
         'http://[bad',
         'https://',
         'http://%zz/',
-        `${server.url}/../../x`,
+        `${hostile.server.url}/../../x`,
         'file:///etc/passwd',
         'javascript:alert(1)'
       ),
@@ -163,7 +160,7 @@ describe('links and redirects to another host', () => {
             })
           return 'refused'
         }
-        expect(new URL(resolved).origin, url).toBe(server.url)
+        expect(new URL(resolved).origin, url).toBe(hostile.server.url)
         return 'inside'
       },
       { numRuns: runs(5000) }
@@ -223,7 +220,7 @@ describe('random hostile answers (property)', () => {
       fc.array(answer, { minLength: 1, maxLength: 3 }),
       async (answers) => {
         let n = 0
-        server.script = (req, res) => {
+        hostile.server.script = (req, res) => {
           const a = answers[Math.min(n++, answers.length - 1)]!
           const echoed = (req.headers.authorization ?? '').replace('Bearer ', '')
           const body = (

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ProtocolError, UnreachableError } from '../../src-main/dataverse/errors'
 import type { TransportOptions } from '../../src-main/dataverse/transport'
 import { dvsync } from '../support/fuzz-cli'
@@ -14,8 +14,7 @@ import {
   json,
   page,
   probeOf,
-  startHostile,
-  type HostileServer,
+  useHostile,
   type Probe
 } from '../support/fuzz-hostile-server'
 
@@ -29,23 +28,10 @@ import {
  */
 
 const TOKEN = fakeJwt()
-let server: HostileServer
-let foreign: HostileServer
+const hostile = useHostile()
 
-beforeAll(async () => {
-  server = await startHostile()
-  foreign = await startHostile({
-    script: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end('{"value":[{"accountid":"00000000-0000-0000-0000-000000000001"}]}')
-    }
-  })
-})
-afterAll(async () => {
-  await Promise.all([server.close(), foreign.close()])
-})
-
-const probe = (options: Partial<TransportOptions> = {}): Probe => probeOf(server, TOKEN, options)
+const probe = (options: Partial<TransportOptions> = {}): Probe =>
+  probeOf(hostile.server, TOKEN, options)
 
 describe('wrong content types and bodies', () => {
   it.each([
@@ -55,7 +41,7 @@ describe('wrong content types and bodies', () => {
     ['application/octet-stream', '\u0000\u0001\u0002'],
     ['', '{"value":[]}']
   ])('%s: a ProtocolError that says what arrived', async (type, body) => {
-    server.script = (_req, res) => {
+    hostile.server.script = (_req, res) => {
       res.writeHead(200, type ? { 'content-type': type } : {})
       res.end(body)
     }
@@ -68,7 +54,7 @@ describe('wrong content types and bodies', () => {
   })
 
   it('JSON cut short (Content-Length matching): a ProtocolError saying it may have been cut off', async () => {
-    server.script = (_req, res) => {
+    hostile.server.script = (_req, res) => {
       const text = JSON.stringify(page(50)).slice(0, 300)
       res.writeHead(200, {
         'content-type': 'application/json',
@@ -85,7 +71,7 @@ describe('wrong content types and bodies', () => {
   })
 
   it('connection dropped mid-body: retried, then an UnreachableError', async () => {
-    server.script = (_req, res) => {
+    hostile.server.script = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' })
       res.write(JSON.stringify(page(50)).slice(0, 500))
       setTimeout(() => res.socket?.destroy(), 20)
@@ -103,7 +89,7 @@ describe('wrong content types and bodies', () => {
 
   it('a byte every 100 ms (slow loris): abandoned at the timeout, retried, then an UnreachableError', async () => {
     const timers: NodeJS.Timeout[] = []
-    server.script = (_req, res) => {
+    hostile.server.script = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.write('{"value":[')
       timers.push(setInterval(() => res.write(' '), 100))
@@ -124,7 +110,7 @@ describe('huge and endless bodies', () => {
   it('a 50 MB page is read with bounded memory', async () => {
     const row = { name: 'x'.repeat(10_000) }
     const rows = 5000
-    server.script = (_req, res) => {
+    hostile.server.script = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.write('{"value":[')
       for (let i = 0; i < rows; i++) res.write(`${i ? ',' : ''}${JSON.stringify(row)}`)
@@ -151,7 +137,7 @@ describe('huge and endless bodies', () => {
 
   it('an endless body is abandoned at the response limit with a clear error', async () => {
     let sent = 0
-    server.script = (_req, res) => {
+    hostile.server.script = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
       const chunk = Buffer.alloc(1 << 20, 0x20)
       const pump = (): void => {
@@ -173,7 +159,7 @@ describe('huge and endless bodies', () => {
     expect(grew).toBeLessThan(64 + 100)
     expect(error).toBeInstanceOf(ProtocolError)
     expect(error.message).toBe(
-      `The answer to GET accounts from ${server.url} is larger than 64 MB; it was abandoned. Ask for smaller pages (dvsync pull --page-size) or check what answers at this address.`
+      `The answer to GET accounts from ${hostile.server.url} is larger than 64 MB; it was abandoned. Ask for smaller pages (dvsync pull --page-size) or check what answers at this address.`
     )
     expect(events).toEqual([])
     expect(sent).toBeLessThan(200 * 2 ** 20)
@@ -196,7 +182,7 @@ describe('bodies that echo the token', () => {
     ['a 503 text (retried)', 503, 'text'],
     ['a 200 HTML page', 200, 'html']
   ])('%s: the error never carries it', async (_what, status, kind) => {
-    server.script = (req, res) => {
+    hostile.server.script = (req, res) => {
       const message = echo(req.headers.authorization)
       if (kind === 'json') return json(res, status, { error: { code: '0x80040217', message } })
       res.writeHead(status, { 'content-type': kind === 'html' ? 'text/html' : 'text/plain' })
@@ -210,7 +196,7 @@ describe('bodies that echo the token', () => {
   })
 
   it('a $batch part that echoes it: the failed write’s message never carries it', async () => {
-    server.script = (req, res) => {
+    hostile.server.script = (req, res) => {
       const boundary = 'batchresponse_1'
       const body = `--${boundary}\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ error: { code: '0x0', message: echo(req.headers.authorization) } })}\r\n--${boundary}--\r\n`
       res.writeHead(200, { 'content-type': `multipart/mixed; boundary=${boundary}` })
@@ -234,7 +220,7 @@ describe('through dvsync', () => {
   it('a service that echoes the token: the CLI says what failed and never prints it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dvsync-fuzz-hostile-cli-'))
     try {
-      server.script = (req, res) =>
+      hostile.server.script = (req, res) =>
         json(res, 400, {
           error: {
             code: '0x80048d19',
@@ -247,7 +233,7 @@ describe('through dvsync', () => {
         'add',
         'h',
         '--url',
-        server.url,
+        hostile.server.url,
         '--auth',
         'env-token'
       ])

@@ -6,7 +6,7 @@ import {
   type ServerResponse
 } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { DataverseClient } from '../../src-main/dataverse/client'
 import { DataverseError } from '../../src-main/dataverse/errors'
 import type { TransportEvent, TransportOptions } from '../../src-main/dataverse/transport'
@@ -157,6 +157,24 @@ export function fakeJwt(): string {
   const part = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url')
   const nonce = Math.random().toString(36).slice(2)
   return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ aud: 'https://contoso.crm.dynamics.com', nonce })}.${Buffer.from(nonce.repeat(8)).toString('base64url')}`
+}
+
+/**
+ * A hostile server for the whole test file: started before its tests, closed after them. Its
+ * `server` is there once the file's tests run (set `server.script` per test).
+ */
+export function useHostile(options: { script?: Script } = {}): { readonly server: HostileServer } {
+  const holder: { server?: HostileServer } = {}
+  beforeAll(async () => {
+    holder.server = await startHostile(options)
+  })
+  afterAll(() => holder.server?.close())
+  return {
+    get server(): HostileServer {
+      if (!holder.server) throw new Error('The hostile server starts before the tests, not here.')
+      return holder.server
+    }
+  }
 }
 
 export interface Probe {

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import type { ApplyStrategy } from '../../src-shared/model/push'
 import type { SeededRandom } from '../../src-main/sandbox/seed/random'
-import {
-  CampaignLog,
-  killLeftoverChildren,
-  runChild,
-  seeded,
-  type ChildOptions
-} from '../support/fault-campaign'
+import { useCampaignLog, runChild, seeded, type ChildOptions } from '../support/fault-campaign'
 import {
   ACCOUNT,
   PRODUCT,
@@ -19,7 +13,7 @@ import {
   type LaneTable
 } from '../support/fault-tables'
 import { pushFixture } from '../support/push-fixture'
-import { startHarness, type Harness } from '../support/sandbox-harness'
+import { useSandbox } from '../support/sandbox-harness'
 
 // Kill campaign, apply (issue 8; ARCHITECTURE.md: "a run's journal is written before and after
 // each request so an interrupted run resumes where it stopped"): an apply in a child process is
@@ -32,24 +26,16 @@ import { startHarness, type Harness } from '../support/sandbox-harness'
 // equals the sandbox, the file is sound.
 
 const seed = inject('faultSeed')
-const log = new CampaignLog(inject('faultPartsDir'), 'apply-kill')
-const SCENARIOS_PER_LANE = 16
 const LATENCY_MS = 6
-
-let harness: Harness
-beforeAll(async () => {
-  harness = await startHarness({
-    products: 150,
-    accounts: 150,
-    contacts: 10,
-    faults: { latencyMs: LATENCY_MS }
-  })
+// The sandbox first: its close runs after the log's hook has killed leftover children.
+const harness = useSandbox({
+  products: 150,
+  accounts: 150,
+  contacts: 10,
+  faults: { latencyMs: LATENCY_MS }
 })
-afterAll(async () => {
-  killLeftoverChildren()
-  log.save()
-  await harness?.close()
-})
+const log = useCampaignLog(inject('faultPartsDir'), 'apply-kill')
+const SCENARIOS_PER_LANE = 16
 
 function killPoint(rnd: SeededRandom, chunks: number, items: number): Partial<ChildOptions> {
   switch (rnd.pick(['delay', 'progress', 'sending', 'sent', 'journal'] as const)) {

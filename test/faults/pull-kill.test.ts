@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import type { SeededRandom } from '../../src-main/sandbox/seed/random'
-import {
-  CampaignLog,
-  killLeftoverChildren,
-  runChild,
-  seeded,
-  type ChildOptions
-} from '../support/fault-campaign'
+import { useCampaignLog, runChild, seeded, type ChildOptions } from '../support/fault-campaign'
 import {
   ACCOUNT,
   PRODUCT,
@@ -21,7 +15,7 @@ import {
   type LaneTable
 } from '../support/fault-tables'
 import { pullFixture } from '../support/pull-fixture'
-import { startHarness, type Harness } from '../support/sandbox-harness'
+import { useSandbox } from '../support/sandbox-harness'
 
 // Kill campaign, pull (issue 8; ARCHITECTURE.md reliability rules): a pull in a child process is
 // SIGKILLed at a seeded random point — after a delay, after N pages, inside a page's
@@ -32,24 +26,16 @@ import { startHarness, type Harness } from '../support/sandbox-harness'
 // sound. Two lanes (product and account tables) run at once on one sandbox.
 
 const seed = inject('faultSeed')
-const log = new CampaignLog(inject('faultPartsDir'), 'pull-kill')
-const SCENARIOS_PER_LANE = 16
 const LATENCY_MS = 6
-
-let harness: Harness
-beforeAll(async () => {
-  harness = await startHarness({
-    products: 240,
-    accounts: 240,
-    contacts: 10,
-    faults: { latencyMs: LATENCY_MS }
-  })
+// The sandbox first: its close runs after the log's hook has killed leftover children.
+const harness = useSandbox({
+  products: 240,
+  accounts: 240,
+  contacts: 10,
+  faults: { latencyMs: LATENCY_MS }
 })
-afterAll(async () => {
-  killLeftoverChildren()
-  log.save()
-  await harness?.close()
-})
+const log = useCampaignLog(inject('faultPartsDir'), 'pull-kill')
+const SCENARIOS_PER_LANE = 16
 
 type Kind = 'initial' | 'delta' | 'resync'
 

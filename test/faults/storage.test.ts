@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { StorageError } from '../../src-main/store/errors'
 import { openStore } from '../../src-main/store/open'
-import { CampaignLog, killLeftoverChildren, startDvsync } from '../support/fault-campaign'
+import { useCampaignLog, startDvsync } from '../support/fault-campaign'
 import { dataFolderIn, fixtureIn, readOnlyView, smallDisk } from '../support/fault-storage'
 import {
   PRODUCT,
@@ -17,7 +17,7 @@ import {
   recordsByPrefix,
   sandboxIds
 } from '../support/fault-tables'
-import { startHarness, type Harness } from '../support/sandbox-harness'
+import { useSandbox } from '../support/sandbox-harness'
 
 // Storage faults (issue 8): a data folder that fills up mid-pull or mid-apply, and one that is
 // read-only. The product stops with a message that names the folder and says what to do (the
@@ -27,18 +27,10 @@ import { startHarness, type Harness } from '../support/sandbox-harness'
 // read-only bind mount as root; SQLite's max_page_count or chmod elsewhere) is in
 // test/support/fault-storage.ts and in the campaign's figures.
 
-const log = new CampaignLog(inject('faultPartsDir'), 'storage')
+// The sandbox first: its close runs after the log's hook has killed leftover children.
+const harness = useSandbox({ products: 3000, accounts: 10, contacts: 10 })
+const log = useCampaignLog(inject('faultPartsDir'), 'storage')
 const t = PRODUCT
-
-let harness: Harness
-beforeAll(async () => {
-  harness = await startHarness({ products: 3000, accounts: 10, contacts: 10 })
-})
-afterAll(async () => {
-  killLeftoverChildren()
-  log.save()
-  await harness?.close()
-})
 
 /** What a user sees from `dvsync`: exit 5 and a message naming the folder, no stack trace. */
 async function expectCliRefusal(dataDir: string, problem: RegExp): Promise<void> {

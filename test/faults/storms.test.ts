@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { DataverseClient } from '../../src-main/dataverse/client'
 import { UnreachableError } from '../../src-main/dataverse/errors'
 import { tokenSourceFrom } from '../../src-main/dataverse/token-source'
 import type { TransportEvent } from '../../src-main/dataverse/transport'
 import type { ScriptedFault } from '../../src-main/sandbox/control/faults'
 import { defaultLimits } from '../../src-main/sandbox/control/limits'
-import { CampaignLog, seeded } from '../support/fault-campaign'
+import { useCampaignLog, seeded } from '../support/fault-campaign'
 import { StormKit } from '../support/fault-storms'
 import { PRODUCT, mirrorDiff, sandboxIds } from '../support/fault-tables'
 import { pullFixture } from '../support/pull-fixture'
 import { pushFixture } from '../support/push-fixture'
-import { startHarness, type Harness } from '../support/sandbox-harness'
+import { useSandbox } from '../support/sandbox-harness'
 
 // Storms (issue 8; ARCHITECTURE.md: "429: wait Retry-After, lower parallelism, go on"; "every
 // write is idempotent; retries never duplicate"): 429 storms with long Retry-After (the
@@ -20,24 +20,19 @@ import { startHarness, type Harness } from '../support/sandbox-harness'
 // a clear message and the next run completes — nothing lost, nothing written or journaled twice.
 
 const seed = inject('faultSeed')
-const log = new CampaignLog(inject('faultPartsDir'), 'storms')
+// The sandbox first: its close runs after the log's hook has killed leftover children.
+const harness = useSandbox({ products: 400, accounts: 10, contacts: 10 })
+const log = useCampaignLog(inject('faultPartsDir'), 'storms')
 const t = PRODUCT
 
-let harness: Harness
 let kit: StormKit
-beforeAll(async () => {
-  harness = await startHarness({ products: 400, accounts: 10, contacts: 10 })
+beforeAll(() => {
   kit = new StormKit(harness, log)
 })
 beforeEach(() => {
   harness.sandbox.controls.faults.configure({ latencyMs: 0, failRate: 0, dropRate: 0, script: [] })
   harness.sandbox.controls.limits.configure(defaultLimits())
 })
-afterAll(async () => {
-  log.save()
-  await harness?.close()
-})
-
 describe('429 storms', () => {
   it('a pull waits out every long Retry-After the server asks for and completes', async () => {
     const { client, waits, events } = kit.recordingClient()

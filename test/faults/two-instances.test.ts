@@ -1,13 +1,8 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { RunBusyError } from '../../src-main/store/run-lock'
-import {
-  CampaignLog,
-  killLeftoverChildren,
-  startDvsync,
-  type Started
-} from '../support/fault-campaign'
+import { useCampaignLog, startDvsync, type Started } from '../support/fault-campaign'
 import {
   PRODUCT,
   applyJournalDiff,
@@ -21,7 +16,7 @@ import {
 } from '../support/fault-tables'
 import { pullFixture } from '../support/pull-fixture'
 import { pushFixture } from '../support/push-fixture'
-import { startHarness, type Harness } from '../support/sandbox-harness'
+import { useSandbox } from '../support/sandbox-harness'
 
 // Two instances on one data folder (issue 8): the desktop app and a scheduled `dvsync`, or two
 // schedulers, pull the same table or apply the same plan at the same moment. One of them is
@@ -29,23 +24,15 @@ import { startHarness, type Harness } from '../support/sandbox-harness'
 // safely: the file stays sound, no journal entry is doubled, no delta link is lost, and
 // Dataverse holds each record once.
 
-const log = new CampaignLog(inject('faultPartsDir'), 'two-instances')
+// The sandbox first: its close runs after the log's hook has killed leftover children.
+const harness = useSandbox({
+  products: 900,
+  accounts: 10,
+  contacts: 10,
+  faults: { latencyMs: 5 }
+})
+const log = useCampaignLog(inject('faultPartsDir'), 'two-instances')
 const t = PRODUCT
-
-let harness: Harness
-beforeAll(async () => {
-  harness = await startHarness({
-    products: 900,
-    accounts: 10,
-    contacts: 10,
-    faults: { latencyMs: 5 }
-  })
-})
-afterAll(async () => {
-  killLeftoverChildren()
-  log.save()
-  await harness?.close()
-})
 
 /** Both runs' ends: each completed, or was refused because the other one was running. */
 async function bothEnd(a: Started, b: Started, refusal: RegExp): Promise<string[]> {

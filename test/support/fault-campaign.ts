@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { afterAll } from 'vitest'
 import { SeededRandom } from '../../src-main/sandbox/seed/random'
 
 /**
@@ -157,6 +158,19 @@ export interface ChildOptions {
 const children = new Set<ChildProcess>()
 
 /** Kills every child a test left running (on a failed assertion), by its own pid. */
+/**
+ * A fault file's log: its figures saved after its tests, once the children it started and
+ * left behind (a kill scenario that failed half-way) are killed.
+ */
+export function useCampaignLog(partsDir: string, name: string): CampaignLog {
+  const log = new CampaignLog(partsDir, name)
+  afterAll(() => {
+    killLeftoverChildren()
+    log.save()
+  })
+  return log
+}
+
 export function killLeftoverChildren(): void {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   children.clear()

@@ -178,19 +178,17 @@ describe('5xx bursts', () => {
   })
 
   it('an apply retries its upserts through 503s and 500s without writing anything twice', async () => {
-    const { client } = kit.recordingClient()
-    const fx = kit.pushWith(client)
-    const { plan, rows } = await kit.planFor(fx, 'S5XX-', 80)
-    const served = kit.script([
-      { kind: 'fail-503', count: 4, match: 'UpsertMultiple' },
-      { kind: 'fail-500', count: 4, match: 'UpsertMultiple' }
-    ])
-    const result = await fx.apply(plan.planId, { parallelism: 2 })
-    kit.countServed(served())
-    expect(result).toMatchObject({ created: 80, failed: 0 })
-    await kit.expectAppliedOnce(fx, plan.planId, 'S5XX-', rows, '5xx on upserts')
+    await kit.applyThroughFaults(
+      'S5XX-',
+      80,
+      [
+        { kind: 'fail-503', count: 4, match: 'UpsertMultiple' },
+        { kind: 'fail-500', count: 4, match: 'UpsertMultiple' }
+      ],
+      2,
+      '5xx on upserts'
+    )
     log.scenario('5xx burst')
-    fx.close()
   })
 
   it('a burst longer than the retry budget fails the apply cleanly; the next apply completes it', async () => {
@@ -262,19 +260,17 @@ describe('dropped connections', () => {
   })
 
   it('upserts whose answers were lost are sent again without duplicating a record', async () => {
-    const { client } = kit.recordingClient()
-    const fx = kit.pushWith(client)
-    const { plan, rows } = await kit.planFor(fx, 'SDRP-', 90)
-    const served = kit.script([
-      { kind: 'drop-mid-response', count: 4, match: 'UpsertMultiple' },
-      { kind: 'drop-before', count: 2, match: 'UpsertMultiple' }
-    ])
-    const result = await fx.apply(plan.planId, { parallelism: 3 })
-    kit.countServed(served())
-    expect(result).toMatchObject({ created: 90, failed: 0 })
-    await kit.expectAppliedOnce(fx, plan.planId, 'SDRP-', rows, 'drops on upserts')
+    await kit.applyThroughFaults(
+      'SDRP-',
+      90,
+      [
+        { kind: 'drop-mid-response', count: 4, match: 'UpsertMultiple' },
+        { kind: 'drop-before', count: 2, match: 'UpsertMultiple' }
+      ],
+      3,
+      'drops on upserts'
+    )
     log.scenario('dropped connection')
-    fx.close()
   })
 
   it('a create whose answer was lost is not sent blind again; the next apply finds it done', async () => {

@@ -139,6 +139,31 @@ export class StormKit {
     return { plan, rows }
   }
 
+  /**
+   * A push of `count` new products named `prefix…` applied through scripted faults with this
+   * parallelism: it must complete with none failed, each record once in Dataverse.
+   */
+  async applyThroughFaults(
+    prefix: string,
+    count: number,
+    faults: ScriptedFault[],
+    parallelism: number,
+    where: string
+  ): Promise<void> {
+    const { client } = this.recordingClient()
+    const fx = this.pushWith(client)
+    try {
+      const { plan, rows } = await this.planFor(fx, prefix, count)
+      const served = this.script(faults)
+      const result = await fx.apply(plan.planId, { parallelism })
+      this.countServed(served())
+      expect(result).toMatchObject({ created: count, failed: 0 })
+      await this.expectAppliedOnce(fx, plan.planId, prefix, rows, where)
+    } finally {
+      fx.close()
+    }
+  }
+
   /** Dataverse holds each source row once with its values; each write journaled once. */
   async expectAppliedOnce(
     fx: PushFixture,

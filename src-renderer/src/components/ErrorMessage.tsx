@@ -72,3 +72,15 @@ export function ErrorMessage({
     </MessageBar>
   )
 }
+
+/** A query's failure, if it failed, with Retry refetching it; nothing otherwise. */
+export function QueryError({
+  query,
+  title
+}: {
+  query: { isError: boolean; error: unknown; refetch(): Promise<unknown> }
+  title: string
+}): React.JSX.Element | null {
+  if (!query.isError) return null
+  return <ErrorMessage error={query.error} title={title} onRetry={() => void query.refetch()} />
+}

@@ -7,7 +7,7 @@ import { appInfoQuery } from '../api/queries/app'
 import { environmentsQuery } from '../api/queries/environments'
 import { useRoute } from '../app/route'
 import { useTheme } from '../app/theme'
-import { ErrorMessage } from '../components/ErrorMessage'
+import { QueryError } from '../components/ErrorMessage'
 import { EnvironmentsPage } from '../features/environments/EnvironmentsPage'
 import { PreviewPage } from '../features/preview/PreviewPage'
 import { ProfilesPage } from '../features/profiles/ProfilesPage'
@@ -101,13 +101,7 @@ export function AppShell(): React.JSX.Element {
       </header>
       <Navigation current={route.screen} onNavigate={(screen) => navigate({ screen })} />
       <main className={styles.main} id="main">
-        {info.isError && (
-          <ErrorMessage
-            error={info.error}
-            title="The app could not start"
-            onRetry={() => void info.refetch()}
-          />
-        )}
+        <QueryError query={info} title="The app could not start" />
         {info.isPending && <Spinner label="Starting…" />}
         {info.isSuccess && route.screen === 'environments' && (
           <EnvironmentsPage

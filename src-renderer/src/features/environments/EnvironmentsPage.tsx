@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { environmentsQuery, useAddSandbox } from '../../api/queries/environments'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorMessage } from '../../components/ErrorMessage'
+import { ErrorMessage, QueryError } from '../../components/ErrorMessage'
 import { AddEnvironmentDialog } from './AddEnvironmentDialog'
 import { EnvironmentCard } from './EnvironmentCard'
 
@@ -63,13 +63,7 @@ export function EnvironmentsPage({
         <ErrorMessage error={addSandbox.error} title="Could not add the built-in sandbox" />
       )}
       {environments.isPending && <Spinner label="Loading environments…" />}
-      {environments.isError && (
-        <ErrorMessage
-          error={environments.error}
-          title="Could not load the environments"
-          onRetry={() => void environments.refetch()}
-        />
-      )}
+      <QueryError query={environments} title="Could not load the environments" />
       {environments.data?.length === 0 && (
         <EmptyState title="No environments yet">
           Add your Dataverse environment, or try everything safely first on the built-in sandbox: a

@@ -13,7 +13,7 @@ import type { PlanItemView } from '../../../../src-shared/schemas/plans'
 import type { Route } from '../../app/route'
 import { planQuery, plansQuery } from '../../api/queries/plans'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorMessage } from '../../components/ErrorMessage'
+import { QueryError } from '../../components/ErrorMessage'
 import { count } from '../../components/format'
 import { ApplyDialog } from './ApplyDialog'
 import { PLAN_TABS, tabCount, type PlanTab } from './plan-tabs'
@@ -60,13 +60,7 @@ export function PreviewPage({
       <>
         <Title2 as="h1">Preview</Title2>
         {plans.isPending && <Spinner label="Loading plans…" />}
-        {plans.isError && (
-          <ErrorMessage
-            error={plans.error}
-            title="Could not load the plans"
-            onRetry={() => void plans.refetch()}
-          />
-        )}
+        <QueryError query={plans} title="Could not load the plans" />
         {plans.data?.length === 0 && (
           <EmptyState title="No plan yet">
             Open a push profile on the Profiles screen and choose Preview the push: its plan shows
@@ -84,13 +78,7 @@ export function PreviewPage({
     <>
       <Title2 as="h1">Preview</Title2>
       {plan.isPending && <Spinner label="Loading the plan…" />}
-      {plan.isError && (
-        <ErrorMessage
-          error={plan.error}
-          title="Could not load the plan"
-          onRetry={() => void plan.refetch()}
-        />
-      )}
+      <QueryError query={plan} title="Could not load the plan" />
       {data && (
         <>
           <PlanHeader

@@ -14,7 +14,7 @@ import type { Route } from '../../app/route'
 import { environmentsQuery } from '../../api/queries/environments'
 import { profilesQuery, useImportProfile } from '../../api/queries/profiles'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorMessage } from '../../components/ErrorMessage'
+import { ErrorMessage, QueryError } from '../../components/ErrorMessage'
 import { NoEnvironment } from '../../components/NoEnvironment'
 import { formOf, newForm } from './profile-form'
 import { ProfileActions } from './ProfileActions'
@@ -94,13 +94,7 @@ export function ProfilesPage({
       <div className={styles.layout}>
         <section className={styles.pane} aria-label="Saved profiles">
           {profiles.isPending && <Spinner label="Loading profiles…" />}
-          {profiles.isError && (
-            <ErrorMessage
-              error={profiles.error}
-              title="Could not load the profiles"
-              onRetry={() => void profiles.refetch()}
-            />
-          )}
+          <QueryError query={profiles} title="Could not load the profiles" />
           {profiles.data?.length === 0 && (
             <EmptyState title="No profiles yet">
               A push profile keeps how a file’s rows go into a table; a pull profile, which columns

@@ -12,7 +12,7 @@ import { FolderOpenRegular } from '@fluentui/react-icons'
 import type { UseQueryResult } from '@tanstack/react-query'
 import type { SourceInspection, SourceSettings } from '../../../../src-shared/schemas/push'
 import { usePickSource } from '../../api/queries/profiles'
-import { ErrorMessage } from '../../components/ErrorMessage'
+import { ErrorMessage, QueryError } from '../../components/ErrorMessage'
 import { SourcePreview } from './SourcePreview'
 
 const useStyles = makeStyles({
@@ -111,13 +111,7 @@ export function SourcePicker({
         </div>
       )}
       {source.file && inspection.isPending && <Spinner size="tiny" label="Reading the file…" />}
-      {inspection.isError && (
-        <ErrorMessage
-          error={inspection.error}
-          title="The file could not be read"
-          onRetry={() => void inspection.refetch()}
-        />
-      )}
+      <QueryError query={inspection} title="The file could not be read" />
       {data && <SourcePreview inspection={data} />}
     </>
   )

@@ -17,7 +17,7 @@ import {
 } from '../../../../src-shared/schemas/pulls'
 import { changesQuery } from '../../api/queries/pulls'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorMessage } from '../../components/ErrorMessage'
+import { QueryError } from '../../components/ErrorMessage'
 import { count } from '../../components/format'
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid'
 import { ChangeDetail } from './ChangeDetail'
@@ -131,13 +131,7 @@ export function ChangesView({
         />
       </Toolbar>
       {changes.isPending && <Spinner label="Loading changes…" />}
-      {changes.isError && (
-        <ErrorMessage
-          error={changes.error}
-          title="Could not load the changes"
-          onRetry={() => void changes.refetch()}
-        />
-      )}
+      <QueryError query={changes} title="Could not load the changes" />
       {first && first.total === 0 && (
         <EmptyState title={actions.length === 0 ? 'No kind of change chosen' : 'No changes match'}>
           {actions.length === 0

@@ -12,7 +12,7 @@ import type { Route } from '../../app/route'
 import { pullsQuery } from '../../api/queries/pulls'
 import { tablesQuery } from '../../api/queries/tables'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorMessage } from '../../components/ErrorMessage'
+import { QueryError } from '../../components/ErrorMessage'
 import { NoEnvironment } from '../../components/NoEnvironment'
 import { ChangesView } from './ChangesView'
 import { PullHistory } from './PullHistory'
@@ -96,13 +96,7 @@ export function PullsPage({
           />
         )}
       </div>
-      {tables.isError && (
-        <ErrorMessage
-          error={tables.error}
-          title="Could not load the tables"
-          onRetry={() => void tables.refetch()}
-        />
-      )}
+      <QueryError query={tables} title="Could not load the tables" />
       {!table && (
         <EmptyState title="Choose a table to pull">
           Its pulls and their changes are shown here.
@@ -112,13 +106,7 @@ export function PullsPage({
         <div className={styles.layout}>
           <section className={styles.pane} aria-label="Pulls of this table">
             {pulls.isPending && <Spinner label="Loading pulls…" />}
-            {pulls.isError && (
-              <ErrorMessage
-                error={pulls.error}
-                title="Could not load the pulls"
-                onRetry={() => void pulls.refetch()}
-              />
-            )}
+            <QueryError query={pulls} title="Could not load the pulls" />
             {pulls.data && (
               <PullHistory
                 pulls={pulls.data}

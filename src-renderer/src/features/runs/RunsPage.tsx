@@ -6,7 +6,7 @@ import { seedProgress, useApplyProgress } from '../../api/progress-store'
 import { activeAppliesQuery } from '../../api/queries/plans'
 import { runsQuery, type RunFilter } from '../../api/queries/runs'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorMessage } from '../../components/ErrorMessage'
+import { QueryError } from '../../components/ErrorMessage'
 import { ApplyProgressCard } from './ApplyProgressCard'
 import { PruneDialog } from './PruneDialog'
 import { RunCharts } from './RunCharts'
@@ -72,13 +72,7 @@ export function RunsPage({
       <div className={styles.layout}>
         <section className={styles.pane} aria-label="Run history">
           {runs.isPending && <Spinner label="Loading runs…" />}
-          {runs.isError && (
-            <ErrorMessage
-              error={runs.error}
-              title="Could not load the runs"
-              onRetry={() => void runs.refetch()}
-            />
-          )}
+          <QueryError query={runs} title="Could not load the runs" />
           {runs.data?.length === 0 && (
             <EmptyState title="No runs match">
               Pulls, plans, applies and undos are listed here as they happen.

@@ -15,7 +15,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import type { TableDetailsView } from '../../../../src-shared/schemas/metadata'
 import { isBuilding, keysQuery } from '../../api/queries/tables'
-import { ErrorMessage } from '../../components/ErrorMessage'
+import { ErrorMessage, QueryError } from '../../components/ErrorMessage'
 import { KeyStatusBadge } from '../../components/StatusBadges'
 import { CreateKeyDialog } from './CreateKeyDialog'
 
@@ -100,13 +100,7 @@ export function KeysSection({
             code="PRECONDITION"
           />
         ))}
-      {keys.isError && (
-        <ErrorMessage
-          error={keys.error}
-          title="Could not read the keys"
-          onRetry={() => void keys.refetch()}
-        />
-      )}
+      <QueryError query={keys} title="Could not read the keys" />
       <CreateKeyDialog
         open={creating}
         onClose={() => setCreating(false)}

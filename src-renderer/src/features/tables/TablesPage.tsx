@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useDeferredValue, useMemo, useState } from 'react'
 import { tablesQuery } from '../../api/queries/tables'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorMessage } from '../../components/ErrorMessage'
+import { QueryError } from '../../components/ErrorMessage'
 import { NoEnvironment } from '../../components/NoEnvironment'
 import { TableDetailsPanel } from './TableDetailsPanel'
 import { TableList } from './TableList'
@@ -70,13 +70,7 @@ export function TablesPage({
             onChange={(_, d) => setSearch(d.value)}
           />
           {tables.isPending && <Spinner label="Loading tables…" />}
-          {tables.isError && (
-            <ErrorMessage
-              error={tables.error}
-              title="Could not load the tables"
-              onRetry={() => void tables.refetch()}
-            />
-          )}
+          <QueryError query={tables} title="Could not load the tables" />
           {tables.isSuccess && shown.length === 0 && (
             <EmptyState title="No table matches">Try another part of its name.</EmptyState>
           )}

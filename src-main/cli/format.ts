@@ -17,3 +17,10 @@ export const count = (n: number): string => n.toLocaleString('en-US')
 
 export const plural = (n: number, word: string): string =>
   `${count(n)} ${word}${n === 1 ? '' : 's'}`
+
+/** A comma-separated option (`--columns a, b,c`) as its non-empty, trimmed parts. */
+export const commaList = (text: string): string[] =>
+  text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)

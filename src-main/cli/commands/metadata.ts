@@ -8,7 +8,7 @@ import {
   keyFailureAdvice
 } from '../../app/metadata-operations'
 import { CliError } from '../exit-codes'
-import { textTable } from '../format'
+import { textTable, commaList } from '../format'
 import type { CommandContext } from '../main'
 
 interface EnvTable {
@@ -124,10 +124,7 @@ export function registerMetadata(program: Command, context: CommandContext): voi
       async (
         flags: EnvTable & { name: string; columns: string; wait?: boolean; timeout: number }
       ) => {
-        const columns = flags.columns
-          .split(',')
-          .map((c) => c.trim())
-          .filter(Boolean)
+        const columns = commaList(flags.columns)
         if (columns.length === 0) throw new CliError('--columns needs at least one column.')
         const services = await context.services()
         const metadata = services.client(services.environment(flags.env)).metadata

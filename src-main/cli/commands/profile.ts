@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { importProfileFile, writeProfileFile } from '../../app/profile-file'
 import { CliError } from '../exit-codes'
-import { textTable } from '../format'
+import { textTable, commaList } from '../format'
 import type { CommandContext } from '../main'
 import { addPushOptions, resolvePush, type PushFlags } from './push-options'
 
@@ -20,10 +20,7 @@ export function registerProfile(program: Command, context: CommandContext): void
         if (!flags.env || !flags.table)
           throw new CliError('A pull profile needs --env and --table.')
         services.environment(flags.env)
-        const columns = flags.columns
-          ?.split(',')
-          .map((c) => c.trim())
-          .filter(Boolean)
+        const columns = flags.columns === undefined ? undefined : commaList(flags.columns)
         const saved = services.store.profiles.save({
           name,
           kind: 'pull',

@@ -5,7 +5,7 @@ import { columnChanges } from '../../app/pull-changes'
 import { readPullProfile } from '../../app/pull-profile'
 import { exportFormatOf, exportPullChanges } from '../../sync/export-changes'
 import { CliError } from '../exit-codes'
-import { count, plural, textTable } from '../format'
+import { count, plural, textTable, commaList } from '../format'
 import type { CommandContext } from '../main'
 
 interface PullFlags {
@@ -69,12 +69,7 @@ export function registerPull(program: Command, context: CommandContext): void {
       const saved = flags.profile ? readPullProfile(services.store, flags.profile) : undefined
       const envName = flags.env ?? saved!.environmentName
       const table = (flags.table ?? saved!.table).toLowerCase()
-      const columns = flags.columns
-        ? flags.columns
-            .split(',')
-            .map((c) => c.trim())
-            .filter(Boolean)
-        : saved?.columns
+      const columns = flags.columns ? commaList(flags.columns) : saved?.columns
       const environment = services.environment(envName)
       const controller = new AbortController()
       const onSignal = (): void => {

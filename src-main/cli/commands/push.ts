@@ -7,7 +7,7 @@ import { exportPlan, planItemView } from '../../sync/export-plan'
 import type { PlanResult } from '../../sync/plan'
 import type { Store } from '../../store/open'
 import { CliError, ExitCode } from '../exit-codes'
-import { count, plural, textTable } from '../format'
+import { count, plural, textTable, commaList } from '../format'
 import type { CommandContext } from '../main'
 import { addPushOptions, resolvePush, type PushFlags } from './push-options'
 
@@ -21,16 +21,12 @@ interface ApplyFlags {
 }
 
 const rows = (text: string | undefined): number[] =>
-  (text ?? '')
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean)
-    .map((r) => {
-      const n = Number(r)
-      if (!Number.isInteger(n) || n < 1)
-        throw new CliError(`--exclude takes source row numbers (e.g. 3,17), not '${r}'.`)
-      return n
-    })
+  commaList(text ?? '').map((r) => {
+    const n = Number(r)
+    if (!Number.isInteger(n) || n < 1)
+      throw new CliError(`--exclude takes source row numbers (e.g. 3,17), not '${r}'.`)
+    return n
+  })
 
 export function registerPush(program: Command, context: CommandContext): void {
   addPushOptions(program.command('plan'))

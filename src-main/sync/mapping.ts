@@ -1,6 +1,7 @@
 import {
   isLookupType,
   jsonPropertyOf,
+  nameMatchKey,
   type ColumnInfo,
   type KeyInfo,
   type TableDetails
@@ -53,8 +54,6 @@ export interface ResolvedMapping {
     | { kind: 'primary'; column: ResolvedColumn }
 }
 
-const normal = (name: string): string => name.toLowerCase().replace(/[\s_\-.]/g, '')
-
 /**
  * Maps source columns to table columns by name: logical name, JSON name or display name,
  * ignoring case, spaces and underscores ("Product Number" → productnumber). Source columns that
@@ -65,13 +64,13 @@ export function autoMap(sourceColumns: readonly string[], table: TableDetails): 
   for (const column of table.columns) {
     if (!column.validForCreate && !column.validForUpdate && !column.isPrimaryId) continue
     for (const name of [column.logicalName, jsonPropertyOf(column), column.displayName]) {
-      if (!byName.has(normal(name))) byName.set(normal(name), column)
+      if (!byName.has(nameMatchKey(name))) byName.set(nameMatchKey(name), column)
     }
   }
   const taken = new Set<string>()
   const out: ColumnMapping[] = []
   for (const source of sourceColumns) {
-    const column = byName.get(normal(source))
+    const column = byName.get(nameMatchKey(source))
     if (!column || taken.has(column.logicalName)) continue
     taken.add(column.logicalName)
     out.push({ source, target: column.logicalName })

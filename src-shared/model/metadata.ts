@@ -86,3 +86,9 @@ export function isLookupType(type: ColumnType): boolean {
 export function jsonPropertyOf(column: Pick<ColumnInfo, 'logicalName' | 'type'>): string {
   return isLookupType(column.type) ? `_${column.logicalName}_value` : column.logicalName
 }
+
+/**
+ * A column name as names are matched by "Suggest by name": without case, spaces, underscores,
+ * dashes and dots ("Product Number" and productnumber are one name).
+ */
+export const nameMatchKey = (name: string): string => name.toLowerCase().replace(/[\s_\-.]/g, '')

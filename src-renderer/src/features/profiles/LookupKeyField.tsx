@@ -1,5 +1,6 @@
 import { Dropdown, Field, Option, makeStyles } from '@fluentui/react-components'
 import { useQuery } from '@tanstack/react-query'
+import { nameMatchKey } from '../../../../src-shared/model/metadata'
 import type { ColumnView } from '../../../../src-shared/schemas/metadata'
 import type { ColumnMapping } from '../../../../src-shared/schemas/push'
 import { tableQuery } from '../../api/queries/tables'
@@ -11,8 +12,6 @@ const useStyles = makeStyles({
 
 type Lookup = NonNullable<ColumnMapping['lookup']>
 
-const normal = (name: string): string => name.toLowerCase().replace(/[\s_\-.]/g, '')
-
 /**
  * The source column that most likely holds a key column's values: the same name, ignoring case,
  * spaces and underscores (as "Suggest by name" maps), else the mapping's own source column.
@@ -22,7 +21,7 @@ function guessSource(
   sourceColumns: readonly string[],
   fallback: string
 ): string {
-  return sourceColumns.find((c) => normal(c) === normal(keyColumn)) ?? fallback
+  return sourceColumns.find((c) => nameMatchKey(c) === nameMatchKey(keyColumn)) ?? fallback
 }
 
 /**

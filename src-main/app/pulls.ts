@@ -7,7 +7,7 @@ import type {
   RunProgress,
   RunState
 } from '../../src-shared/schemas/pulls'
-import { exportFormatOf, exportPullChanges, type ExportFormat } from '../sync/export-changes'
+import { exportFormatOfName, exportPullChanges, type ExportFormat } from '../sync/export-changes'
 import type { PullProgress, PullResult } from '../sync/pull'
 import { AppError } from './errors'
 import type { EnvironmentsService } from './environments'
@@ -167,7 +167,7 @@ export class PullsService {
     })
     if (file === undefined) return { file: null, format, records: 0 }
     // The dialog's file, whatever its name ends with: the format is the one chosen.
-    const target = formatOfName(file) === format ? file : `${file}.${format}`
+    const target = exportFormatOfName(file) === format ? file : `${file}.${format}`
     try {
       const result = await exportPullChanges(this.deps.services.store, runId, target)
       return { file: result.file, format, records: result.records }
@@ -290,13 +290,4 @@ function profileFor(
       `Pull profile '${name}' pulls ${profile.table} in '${profile.environmentName}', not ${table} in '${environmentName}'.`
     )
   return profile
-}
-
-/** The export format a file name says, if it says one (.csv, .ndjson, .jsonl). */
-function formatOfName(file: string): ExportFormat | undefined {
-  try {
-    return exportFormatOf(file)
-  } catch {
-    return undefined
-  }
 }

@@ -14,11 +14,19 @@ export interface ExportResult {
   records: number
 }
 
-export function exportFormatOf(file: string): ExportFormat {
+/** The export format a file name says (.csv, .ndjson, .jsonl), if it says one. */
+export function exportFormatOfName(file: string): ExportFormat | undefined {
   const ext = extname(file).toLowerCase()
   if (ext === '.csv') return 'csv'
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson'
-  throw new Error(`Can't tell the export format from '${file}': use a .csv or .ndjson file name.`)
+  return undefined
+}
+
+export function exportFormatOf(file: string): ExportFormat {
+  const format = exportFormatOfName(file)
+  if (!format)
+    throw new Error(`Can't tell the export format from '${file}': use a .csv or .ndjson file name.`)
+  return format
 }
 
 /** Which columns an update changed, for the consumer that only wants to touch those. */

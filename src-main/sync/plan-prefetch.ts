@@ -34,13 +34,14 @@ export function prefetchByKey(
   }
   const columns = keyColumns.map((c) => jsonPropertyOf(c.column))
   const found = target.findManyByKey(columns, tuples)
+  const signature = columns.join()
   const answers = new Map<string, MirrorRow | undefined>()
   tuples.forEach((tuple, i) => answers.set(JSON.stringify(tuple), found.get(i)))
   return {
     get: (id) => target.get(id),
     findByKey: (cols, values) => {
       const key = JSON.stringify(values)
-      return cols.join() === columns.join() && answers.has(key)
+      return cols.join() === signature && answers.has(key)
         ? answers.get(key)
         : target.findByKey(cols, values)
     }

@@ -1,10 +1,9 @@
-import type { PlanItem } from '../../src-shared/model/push'
+import { zeroPlanCounts, type PlanItem } from '../../src-shared/model/push'
 import type { RunProgress } from '../../src-shared/schemas/pulls'
 import type { z } from 'zod'
 import type {
   CreatePlanInput,
   PlanCreated,
-  PlanAction,
   PlanItemView,
   PlanItemsInput,
   PlanItemsPage,
@@ -30,16 +29,6 @@ export interface PlansDeps {
   platform: Platform
   grants: FileGrants
 }
-
-const ACTIONS: readonly PlanAction[] = [
-  'create',
-  'update',
-  'unchanged',
-  'deactivate',
-  'delete',
-  'skip',
-  'error'
-]
 
 /**
  * The Preview screen's service: plans made from a profile or from settings (with progress and
@@ -150,7 +139,7 @@ export class PlansService {
       )
     const runId = store.plans.runIdOf(planId)
     const run = runId === null ? undefined : store.runs.get(runId)
-    const counts = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<PlanAction, number>
+    const counts = zeroPlanCounts()
     const excluded = { ...counts }
     for (const row of store.plans.actionCounts(planId)) {
       counts[row.action] = row.total

@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from '../../src-shared/model/environment'
 import { jsonPropertyOf, type TableDetails } from '../../src-shared/model/metadata'
-import type { PlanAction, PushSettings } from '../../src-shared/model/push'
+import { zeroPlanCounts, type PlanAction, type PushSettings } from '../../src-shared/model/push'
 import type { DataverseClient } from '../dataverse/client'
 import type { RowSource, SourceRow } from '../sources/types'
 import { recordIfPossible, storageError } from '../store/errors'
@@ -276,19 +276,8 @@ export class PlanEngine {
   }
 
   private count(planId: number): Record<PlanAction, number> {
-    const counts: Record<PlanAction, number> = {
-      create: 0,
-      update: 0,
-      unchanged: 0,
-      deactivate: 0,
-      delete: 0,
-      skip: 0,
-      error: 0
-    }
-    const rows = this.deps.store.db
-      .prepare('SELECT action, count(*) AS n FROM plan_items WHERE plan_id = ? GROUP BY action')
-      .all(planId) as { action: PlanAction; n: number }[]
-    for (const r of rows) counts[r.action] = r.n
+    const counts = zeroPlanCounts()
+    for (const r of this.deps.store.plans.actionCounts(planId)) counts[r.action] = r.total
     return counts
   }
 }

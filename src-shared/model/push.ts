@@ -51,8 +51,20 @@ export interface PushSettings {
   decimalSeparator: '.' | ','
 }
 
-export type PlanAction =
-  'create' | 'update' | 'unchanged' | 'deactivate' | 'delete' | 'skip' | 'error'
+export const PLAN_ACTIONS = [
+  'create',
+  'update',
+  'unchanged',
+  'deactivate',
+  'delete',
+  'skip',
+  'error'
+] as const
+export type PlanAction = (typeof PLAN_ACTIONS)[number]
+
+/** Counts per action, every action present (zero until counted). */
+export const zeroPlanCounts = (): Record<PlanAction, number> =>
+  Object.fromEntries(PLAN_ACTIONS.map((action) => [action, 0])) as Record<PlanAction, number>
 export type ItemOutcome = 'pending' | 'sending' | 'done' | 'failed' | 'conflict' | 'excluded'
 
 export interface ColumnChange {

@@ -1,17 +1,10 @@
 import { z } from 'zod'
 import { EnvironmentId, IsoDateTime, RunId, ScalarValue, TableName } from './common'
+import { PLAN_ACTIONS } from '../model/push'
 import { PushSettings, SourceSettings } from './push'
 
 /** Plans (previews of a push or an undo), their items, exclusions, and applying them. */
-export const PLAN_ACTIONS = [
-  'create',
-  'update',
-  'unchanged',
-  'deactivate',
-  'delete',
-  'skip',
-  'error'
-] as const
+export { PLAN_ACTIONS }
 export const PlanAction = z.enum(PLAN_ACTIONS)
 export type PlanAction = z.infer<typeof PlanAction>
 

@@ -1,5 +1,6 @@
 import { isPlanLike, type HistoryRun } from '../history/run-summary'
 import type { Store } from '../store/open'
+import type { ItemRow } from '../store/repositories/runs'
 import type { ColumnChange, RecordQuery, ReportRecord } from './model'
 
 /**
@@ -12,16 +13,8 @@ import type { ColumnChange, RecordQuery, ReportRecord } from './model'
 
 const PAGE = 500
 
-interface Row {
-  seq: number
-  record_id: string | null
-  record_key: string | null
-  action: string
-  outcome: string | null
-  before: string | null
-  after: string | null
-  error_code: string | null
-  error_message: string | null
+/** A journal row, with the plan item's columns for plan and undo runs. */
+interface Row extends ItemRow {
   source_row: number | null
   location: string | null
   changes: string | null

@@ -20,7 +20,8 @@ interface RunRow {
   details: string
 }
 
-interface ItemRow {
+/** A run_items row as SQLite returns it. */
+export interface ItemRow {
   seq: number
   record_id: string | null
   record_key: string | null

@@ -1,7 +1,5 @@
-import { once } from 'node:events'
 import type { Writable } from 'node:stream'
-import { stringify } from 'csv-stringify'
-import { safeCsvCell } from './csv-cell'
+import { csvWriter } from './csv-stream'
 import type { ColumnChange, RunReport } from './model'
 
 const FIXED = [
@@ -35,11 +33,8 @@ export async function renderCsv(
   onRecord?: (n: number) => void
 ): Promise<number> {
   const columns = report.header.columns
-  const csv = stringify({ bom: true })
-  csv.pipe(out)
-  const write = async (cells: unknown[]): Promise<void> => {
-    if (!csv.write(cells.map(safeCsvCell))) await once(csv, 'drain')
-  }
+  const csv = csvWriter(out)
+  const write = (cells: unknown[]): Promise<void> => csv.row(cells)
   await write([...FIXED, ...columns.flatMap((c) => [`${c} before`, `${c} after`]), 'other_changes'])
   const known = new Set(columns)
   let n = 0
@@ -65,7 +60,6 @@ export async function renderCsv(
     n += 1
     onRecord?.(n)
   }
-  csv.end()
-  await once(out, 'finish')
+  await csv.end()
   return n
 }

@@ -1,9 +1,8 @@
 import { once } from 'node:events'
 import { extname } from 'node:path'
-import { stringify } from 'csv-stringify'
 import type { RunItem } from '../../src-shared/model/run'
 import { streamAtomically } from '../reports/atomic-file'
-import { safeCsvCell } from '../reports/csv-cell'
+import { csvWriter } from '../reports/csv-stream'
 import type { Store } from '../store/open'
 
 export type ExportFormat = 'csv' | 'ndjson'
@@ -55,12 +54,7 @@ export async function exportPullChanges(
   let records = 0
   await streamAtomically(file, async (out) => {
     if (format === 'csv') {
-      const csv = stringify({
-        header: true,
-        columns: ['change', 'id', 'key', 'changed_columns', ...columns],
-        bom: true
-      })
-      csv.pipe(out)
+      const csv = csvWriter(out, { header: ['change', 'id', 'key', 'changed_columns', ...columns] })
       for (const item of store.runs.items(runId)) {
         const values = (item.action === 'deleted' ? item.before : item.after) ?? {}
         const row = [
@@ -70,10 +64,10 @@ export async function exportPullChanges(
           changedColumns(item).join(';'),
           ...columns.map((c) => values[c])
         ]
-        if (!csv.write(row.map(safeCsvCell))) await once(csv, 'drain')
+        await csv.row(row)
         records += 1
       }
-      csv.end()
+      await csv.end()
       return
     }
     for (const item of store.runs.items(runId)) {

@@ -1,9 +1,8 @@
 import { once } from 'node:events'
 import { extname } from 'node:path'
-import { stringify } from 'csv-stringify'
 import type { PlanItem } from '../../src-shared/model/push'
 import { streamAtomically } from '../reports/atomic-file'
-import { safeCsvCell } from '../reports/csv-cell'
+import { csvWriter } from '../reports/csv-stream'
 import type { Store } from '../store/open'
 
 /** A plan item as the preview and exports show it (no request payloads). */
@@ -37,10 +36,8 @@ export async function exportPlan(
   let items = 0
   await streamAtomically(file, async (out) => {
     if (ext === '.csv') {
-      const csv = stringify({
-        header: true,
-        bom: true,
-        columns: [
+      const csv = csvWriter(out, {
+        header: [
           'row',
           'location',
           'key',
@@ -52,7 +49,6 @@ export async function exportPlan(
           'outcome'
         ]
       })
-      csv.pipe(out)
       for (const item of store.plans.items(planId)) {
         const changes = Object.entries(item.changes).map(
           ([c, v]) => `${c}: ${JSON.stringify(v.from)} → ${JSON.stringify(v.to)}`
@@ -68,10 +64,10 @@ export async function exportPlan(
           item.error,
           item.outcome
         ]
-        if (!csv.write(row.map(safeCsvCell))) await once(csv, 'drain')
+        await csv.row(row)
         items += 1
       }
-      csv.end()
+      await csv.end()
       return
     }
     const head = JSON.stringify({

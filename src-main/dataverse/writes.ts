@@ -29,7 +29,9 @@ export class WriteClient {
     entitySet: string,
     logicalName: string,
     targets: readonly Record<string, unknown>[],
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    /** A CreateMultiple whose targets carry their keys: a repeat is refused as a duplicate. */
+    options: { repeatable?: boolean } = {}
   ): Promise<string[]> {
     const type = `Microsoft.Dynamics.CRM.${logicalName}`
     const response = await this.transport.send({
@@ -38,7 +40,7 @@ export class WriteClient {
       body: JSON.stringify({ Targets: targets.map((t) => ({ ...t, '@odata.type': type })) }),
       // Creating twice would duplicate records that have no alternate key; upserts and updates
       // to the same values are harmless to repeat.
-      idempotent: action !== 'CreateMultiple',
+      idempotent: action !== 'CreateMultiple' || options.repeatable === true,
       ...(signal ? { signal } : {})
     })
     if (action !== 'CreateMultiple') return []

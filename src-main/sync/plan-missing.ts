@@ -6,15 +6,23 @@ import type { NewPlanItem } from '../store/repositories/plans'
 /**
  * Mirror records that no source row matched: deactivated (statecode/statuscode) or deleted, as
  * the admin chose. Reads the temporary table of matched ids the row planner filled, a page at a
- * time so the caller can write items between pages.
+ * time so the caller can write items between pages. With a `refusal`, each such record is an
+ * error item carrying it instead (the source could not say which records are really missing).
  */
 export function* planMissing(
   rows: MirrorRows,
   missing: Exclude<MissingRows, 'ignore'>,
   table: TableDetails,
-  nextSeq: () => number
+  nextSeq: () => number,
+  refusal?: string
 ): Generator<NewPlanItem> {
-  const toItem = missingItem(missing, table)
+  const planned = missingItem(missing, table)
+  const toItem = refusal
+    ? (row: MirrorRow, seq: () => number): NewPlanItem | undefined => {
+        const item = planned(row, seq)
+        return item && { ...item, action: 'error', changes: {}, payload: null, error: refusal }
+      }
+    : planned
   let page = rows.notIn('temp.plan_seen', '', 1000)
   while (page.length > 0) {
     for (const row of page) {

@@ -24,8 +24,13 @@ export interface PlannedRow {
   item: NewPlanItem
   /** Normalised key, to find two source rows with the same key. */
   duplicateKey: string | null
-  /** The mirror record the row matched, if any. */
+  /** The mirror record the row matched, if any (also for a row with errors, by its key). */
   matchedId: string | null
+  /**
+   * The row's key could not be read, so no record can be said to be missing from the source:
+   * the planner then refuses to delete or deactivate records for missing rows.
+   */
+  keyUnreadable: boolean
 }
 
 const nice = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(v))
@@ -53,10 +58,16 @@ export function planRow(
     payload: null,
     etag: null
   }
-  const fail = (error: string, key: string | null = null): PlannedRow => ({
+  const fail = (
+    error: string,
+    key: string | null = null,
+    matchedId: string | null = null,
+    keyUnreadable = true
+  ): PlannedRow => ({
     item: { ...base, key, action: 'error', error },
     duplicateKey: null,
-    matchedId: null
+    matchedId,
+    keyUnreadable
   })
   // The source's message already says where (line, item, cell).
   if (source.error) return fail(`Row ${source.row}: ${source.error.message}`)
@@ -128,15 +139,25 @@ export function planRow(
       .filter((v) => v !== undefined)
       .map(String)
       .join('|') || null
-  if (errors.length)
-    return fail(`Row ${source.row} (${source.location}): ${errors.join('; ')}`, keyText)
-
+  const keyReadable = keyColumns.every((c) => keyValues[c.column.logicalName] !== undefined)
   const keyJson = keyColumns.map((c) => jsonPropertyOf(c.column))
   const keyList = keyColumns.map((c) => keyValues[c.column.logicalName])
-  const existing =
+  const findExisting = () =>
     mapping.key.kind === 'primary'
       ? mirrors.target.get(String(keyList[0]))
       : mirrors.target.findByKey(keyJson, keyList)
+  if (errors.length) {
+    // A row with a typo in one cell is still in the source: its record is not "missing", so
+    // --missing delete|deactivate must not touch it (issue 19, item 2).
+    const matched = keyReadable ? (findExisting()?.id ?? null) : null
+    return fail(
+      `Row ${source.row} (${source.location}): ${errors.join('; ')}`,
+      keyText,
+      matched,
+      !keyReadable
+    )
+  }
+  const existing = findExisting()
   const duplicateKey = JSON.stringify(
     keyList.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))
   )
@@ -190,6 +211,7 @@ export function planRow(
       error
     },
     duplicateKey,
-    matchedId: existing?.id ?? null
+    matchedId: existing?.id ?? null,
+    keyUnreadable: false
   }
 }

@@ -41,6 +41,24 @@ export interface PlanResult {
   durationMs: number
 }
 
+/** Source rows whose key could not be read (the first few named in messages). */
+interface UnreadableKeys {
+  count: number
+  rows: number[]
+}
+const UNREADABLE_ROWS_NAMED = 5
+
+/**
+ * While some source rows have no readable key, nobody can tell whether a record the other rows
+ * did not match is really gone from the source: deleting or deactivating it would act on a guess
+ * (issue 19, item 2). Each such record becomes an error item saying why and what to do.
+ */
+function missingRefusal(missing: 'delete' | 'deactivate', unreadable: UnreadableKeys): string {
+  const rows = unreadable.rows.join(', ') + (unreadable.count > unreadable.rows.length ? ', …' : '')
+  const verb = missing === 'delete' ? 'deleted' : 'deactivated'
+  return `Not ${verb}: ${unreadable.count === 1 ? '1 source row has' : `${unreadable.count} source rows have`} no readable key (row ${rows}), so this record may still be in the source. Fix the key in those rows, or set missing records to "ignore" for this push.`
+}
+
 /** Rows per transaction while writing plan items. */
 const ITEMS_PER_TRANSACTION = 2000
 /** Source rows whose records are looked up in the mirror with one statement. */
@@ -123,13 +141,29 @@ export class PlanEngine {
           rows,
           elapsedMs: Math.round(performance.now() - started)
         })
-      await this.planRows(request, planId, seq, mapping, settings, mirrors, report)
+      const unreadable = await this.planRows(
+        request,
+        planId,
+        seq,
+        mapping,
+        settings,
+        mirrors,
+        report
+      )
       if (settings.missing !== 'ignore') {
         const write = store.db.transaction((items: NewPlanItem[]) =>
           items.forEach((i) => store.plans.addItem(planId, i))
         )
         let batch: NewPlanItem[] = []
-        for (const item of planMissing(mirrors.target, settings.missing, table, () => seq.next++)) {
+        const refusal = unreadable.count ? missingRefusal(settings.missing, unreadable) : undefined
+        const missing = planMissing(
+          mirrors.target,
+          settings.missing,
+          table,
+          () => seq.next++,
+          refusal
+        )
+        for (const item of missing) {
           batch.push(item)
           if (batch.length === ITEMS_PER_TRANSACTION) {
             write(batch)
@@ -174,13 +208,14 @@ export class PlanEngine {
     settings: PushSettings,
     mirrors: PlanMirrors,
     report: (rows: number) => void
-  ): Promise<void> {
+  ): Promise<UnreadableKeys> {
     const { store } = this.deps
     store.db.exec(
       'DROP TABLE IF EXISTS temp.plan_seen; CREATE TEMP TABLE plan_seen (id TEXT PRIMARY KEY)'
     )
     const markSeen = store.db.prepare('INSERT OR IGNORE INTO temp.plan_seen (id) VALUES (?)')
     const firstRowOfKey = new Map<string, { seq: number; row: number; flagged: boolean }>()
+    const unreadable: UnreadableKeys = { count: 0, rows: [] }
     let batch: NewPlanItem[] = []
     const flush = store.db.transaction((items: NewPlanItem[]) => {
       for (const item of items) store.plans.addItem(planId, item)
@@ -199,6 +234,10 @@ export class PlanEngine {
       const planned = planRow(source, seq.next++, mapping, settings, rowMirrors)
       // Matched ids are only needed to find the records missing from the source.
       if (planned.matchedId && settings.missing !== 'ignore') markSeen.run(planned.matchedId)
+      if (planned.keyUnreadable) {
+        unreadable.count += 1
+        if (unreadable.rows.length < UNREADABLE_ROWS_NAMED) unreadable.rows.push(source.row)
+      }
       const { item } = planned
       if (planned.duplicateKey !== null) {
         const first = firstRowOfKey.get(planned.duplicateKey)
@@ -239,6 +278,7 @@ export class PlanEngine {
     planChunk()
     flush(batch)
     report(rows)
+    return unreadable
   }
 
   /** Delta pulls so the preview is exact: the target table, and lookup tables already mirrored. */

@@ -15,22 +15,27 @@ export interface BatchPartResult {
   status: number
   headers: Record<string, string>
   body: string
+  /** The Content-ID the part echoes (OData 4.0 part 1 §11.7.4), when it has one. */
+  contentId?: string
 }
 
 /**
  * Writes a $batch body (reference §5.1): one part per operation, no change sets — every
  * operation stands alone, so with odata.continue-on-error one failure doesn't undo the others.
+ * Part n carries `Content-ID: n` (optional outside change sets, §5.1), so its answer can be
+ * paired by the ID it echoes rather than by its position alone.
  */
 export function writeBatch(
   operations: readonly BatchOperation[],
   apiPath: string
 ): { boundary: string; body: string } {
   const boundary = `batch_${randomUUID()}`
-  const parts = operations.map((op) => {
+  const parts = operations.map((op, i) => {
     const lines = [
       `--${boundary}`,
       'Content-Type: application/http',
       'Content-Transfer-Encoding: binary',
+      `Content-ID: ${i + 1}`,
       '',
       `${op.method} ${apiPath}${op.path} HTTP/1.1`,
       ...(op.body !== undefined ? ['Content-Type: application/json; type=entry'] : []),
@@ -75,7 +80,10 @@ function readMultipart(
       results.push(...readMultipart(headers['content-type']!, body, true))
       continue
     }
-    results.push(readHttpResponse(body))
+    const result = readHttpResponse(body)
+    // Content-ID belongs in the MIME part headers; some services put it with the response's.
+    const contentId = headers['content-id'] ?? result.headers['content-id']
+    results.push(contentId === undefined ? result : { ...result, contentId })
   }
   return results
 }

@@ -1,7 +1,7 @@
 import { readBatch, writeBatch, type BatchOperation, type BatchPartResult } from './batch-format'
 import type { Transport } from './transport'
 import { errorBody } from './transport-answers'
-import { readJson } from './odata-json'
+import { bulkAnswer, checkWriteAnswer, pairBatchParts, partResponse } from './write-answers'
 
 /** The outcome of one record's write: Dataverse's status, code and message when it failed. */
 export interface WriteOutcome {
@@ -43,9 +43,7 @@ export class WriteClient {
       idempotent: action !== 'CreateMultiple' || options.repeatable === true,
       ...(signal ? { signal } : {})
     })
-    if (action !== 'CreateMultiple') return []
-    const ids = readJson<{ Ids?: unknown }>(response, `${action} on ${entitySet}`).Ids
-    return Array.isArray(ids) ? ids.map(String) : []
+    return bulkAnswer(action, `${action} on ${entitySet}`, response, targets.length)
   }
 
   /**
@@ -70,8 +68,11 @@ export class WriteClient {
       idempotent: operations.every((op) => op.method !== 'POST'),
       ...(signal ? { signal } : {})
     })
-    const parts = readBatch(response.headers.get('content-type'), response.text)
-    return operations.map((_op, i) => toOutcome(parts[i]))
+    const parts = pairBatchParts(
+      operations.length,
+      readBatch(response.headers.get('content-type'), response.text)
+    )
+    return operations.map((op, i) => toOutcome(op, parts[i]!))
   }
 
   /** One write on its own (the 'single' strategy, and the last step of isolating a failure). */
@@ -85,6 +86,7 @@ export class WriteClient {
         idempotent: operation.method !== 'POST',
         ...(signal ? { signal } : {})
       })
+      checkWriteAnswer(`${operation.method} ${operation.path}`, response)
       const entityId = response.headers.get('odata-entityid')
       return { ok: true, status: response.status, ...(entityId ? { entityId } : {}) }
     } catch (err) {
@@ -102,14 +104,9 @@ export class WriteClient {
   }
 }
 
-function toOutcome(part: BatchPartResult | undefined): WriteOutcome {
-  if (!part)
-    return {
-      ok: false,
-      status: 0,
-      message: 'The $batch response had no answer for this operation.'
-    }
+function toOutcome(op: BatchOperation, part: BatchPartResult): WriteOutcome {
   if (part.status < 400) {
+    checkWriteAnswer(`${op.method} ${op.path} in a $batch`, partResponse(part))
     const entityId = part.headers['odata-entityid']
     return { ok: true, status: part.status, ...(entityId ? { entityId } : {}) }
   }

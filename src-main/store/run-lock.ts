@@ -81,3 +81,29 @@ function read(file: string): Holder | undefined {
     return undefined
   }
 }
+
+/**
+ * Like claimRun, but waits while the claim is held by a live process instead of refusing:
+ * applies to one table queue up, so the second judges its plan against what the first wrote.
+ * `onWait` hears the holder's message once; a cancelled wait is refused with that message.
+ */
+export async function claimRunWhenFree(
+  store: Store,
+  key: string,
+  what: string,
+  isAlive: (pid: number) => boolean,
+  options: { signal?: AbortSignal; onWait?: (message: string) => void; pollMs?: number } = {}
+): Promise<() => void> {
+  for (let told = false; ;) {
+    try {
+      return claimRun(store, key, what, isAlive)
+    } catch (err) {
+      if (!(err instanceof RunBusyError)) throw err
+      if (options.signal?.aborted) throw err
+      if (!told)
+        options.onWait?.(err.message.replace(/; wait for it.*$/, '; waiting for it to end…'))
+      told = true
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200))
+    }
+  }
+}

@@ -1,15 +1,16 @@
 import type { EnvironmentConfig } from '../../src-shared/model/environment'
 import type { TableDetails } from '../../src-shared/model/metadata'
-import type { ApplyStrategy, PushSettings } from '../../src-shared/model/push'
+import type { ApplyStrategy } from '../../src-shared/model/push'
 import type { DataverseClient } from '../dataverse/client'
 import { CancelledError } from '../dataverse/errors'
 import type { WriteOutcome } from '../dataverse/writes'
 import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
-import { claimRun } from '../store/run-lock'
+import { claimRunWhenFree } from '../store/run-lock'
 import type { StoredPlanItem } from '../store/repositories/plans'
+import { settleInterruptedApplies } from './apply-interrupted'
 import { reconcile } from './apply-reconcile'
-import { sendChunk, type SendKind, type Sendable } from './apply-send'
+import { refusedAsExisting, sendChunk, type SendKind, type Sendable } from './apply-send'
 import { applyJournal, type ApplyCounts } from './apply-journal'
 import { isProcessAlive } from './process-alive'
 import { PullEngine } from './pull'
@@ -30,6 +31,8 @@ export interface ApplyRequest {
   /** Resolves when work may go on; pause makes it wait between requests. */
   waitIfPaused?: () => Promise<void>
   onProgress?: (progress: ApplyProgress) => void
+  /** Another apply to the same table is running: this one waits for it (said once). */
+  onWait?: (message: string) => void
 }
 
 export interface ApplyProgress {
@@ -65,15 +68,26 @@ export class ApplyEngine {
 
   async run(request: ApplyRequest): Promise<ApplyResult> {
     try {
-      // One apply of a plan at a time, across processes: two would send its items twice and
-      // journal one's refusals over the other's successes.
-      const release = claimRun(
-        this.deps.store,
-        `apply-plan-${request.planId}`,
-        `An apply of plan ${request.planId}`,
-        isProcessAlive
+      const { store } = this.deps
+      const plan = store.plans.get(request.planId)
+      if (!plan) throw new Error(`There is no plan ${request.planId}; make one with dvsync plan.`)
+      // One apply per table of an environment at a time, across processes: two applies of one
+      // plan would send its items twice, and two plans creating the same keys would both judge
+      // their creates by a mirror the other is about to change. The second waits, then
+      // reconciles against what the first wrote (its creates become conflicts).
+      const release = await claimRunWhenFree(
+        store,
+        `apply-${plan.environmentId}-${plan.table}`,
+        `An apply to ${plan.table} in environment ${request.environment.name}`,
+        isProcessAlive,
+        {
+          ...(request.signal ? { signal: request.signal } : {}),
+          ...(request.onWait ? { onWait: request.onWait } : {})
+        }
       )
       try {
+        // A killed apply of this plan (or another) is no longer 'applying': this one resumes it.
+        settleInterruptedApplies(store)
         return await this.apply(request)
       } finally {
         release()
@@ -124,6 +138,9 @@ export class ApplyEngine {
     store.plans.setStatus(plan.planId, 'applying')
     const journal = applyJournal(store, plan.planId, runId)
     const groups = new Map<SendKind, Sendable[]>()
+    // Planned creates stay creates unless forced: a record another apply created after this
+    // one's mirror pull is refused (412) and reported, never overwritten.
+    const mustBeNew = plan.settings.mode === 'create' || !(request.force ?? false)
     // Items are read a page at a time: SQLite can't write the journal while a read is open.
     const open = ['pending', 'sending', 'failed', 'conflict', 'excluded'] as const
     for (let afterSeq = 0; ;) {
@@ -148,7 +165,7 @@ export class ApplyEngine {
         } else if (decision.kind === 'conflict') {
           journal.settle([item], 'conflict', 'conflict', decision.reason, decision.before)
         } else {
-          const kind = sendKind(item, plan.settings, bulk, strategy, decision.ifMatch !== null)
+          const kind = sendKind(item, bulk, strategy, decision.ifMatch !== null, mustBeNew)
           const list = groups.get(kind) ?? []
           list.push({ item, ifMatch: decision.ifMatch })
           groups.set(kind, list)
@@ -178,7 +195,8 @@ export class ApplyEngine {
       })
     }
     report()
-    const createOnly = plan.settings.mode === 'create'
+    // Creates refused because their record exists, to be read back once the sends are over.
+    const refused: { item: StoredPlanItem; outcome: WriteOutcome }[] = []
     let failure: unknown
     const worker = async (): Promise<void> => {
       for (;;) {
@@ -198,16 +216,19 @@ export class ApplyEngine {
             table,
             chunk.kind,
             chunk.items,
-            createOnly,
+            mustBeNew,
             request.signal
           )
         } catch (err) {
           failure ??= err
           return
         }
+        const answered = chunk.items.map((s, i) => ({ item: s.item, outcome: outcomes[i]! }))
+        const settled = answered.filter((a) => !a.outcome || !refusedAsExisting(a.item, a.outcome))
+        refused.push(...answered.filter((a) => a.outcome && refusedAsExisting(a.item, a.outcome)))
         journal.record(
-          chunk.items.map((s) => s.item),
-          outcomes
+          settled.map((a) => a.item),
+          settled.map((a) => a.outcome)
         )
         done += chunk.items.length
         report()
@@ -221,6 +242,14 @@ export class ApplyEngine {
     const results = await Promise.allSettled(Array.from({ length: workers }, () => worker()))
     const thrown = results.find((r) => r.status === 'rejected')
     failure ??= thrown?.status === 'rejected' ? thrown.reason : undefined
+    if (failure === undefined && refused.length > 0) {
+      try {
+        await this.readBack(request, table, refused, journal)
+      } catch (err) {
+        // Left 'sending': the next apply of the plan reconciles them against a fresh mirror.
+        failure = err
+      }
+    }
     if (failure !== undefined) failure = storageError(failure, store.folder) ?? failure
     const counts = journal.counts()
     const figures = client.metrics.since(figuresBefore)
@@ -258,6 +287,39 @@ export class ApplyEngine {
       durationMs: Math.round(performance.now() - started)
     }
   }
+
+  /**
+   * Creates Dataverse refused because the record exists by now. The mirror is brought current
+   * (a delta pull) and each is judged again: a record holding exactly the planned values is
+   * this apply's own create (a repeat after a lost answer, reference §11) and counts as
+   * created; any other record was made by someone else after the plan: a conflict, not
+   * overwritten.
+   */
+  private async readBack(
+    request: ApplyRequest,
+    table: TableDetails,
+    refused: readonly { item: StoredPlanItem; outcome: WriteOutcome }[],
+    journal: ReturnType<typeof applyJournal>
+  ): Promise<void> {
+    const { store, client } = this.deps
+    await new PullEngine({ store, client }).run({
+      environment: request.environment,
+      table: table.logicalName,
+      ...(request.signal ? { signal: request.signal } : {})
+    })
+    const mirror = store.mirrors.rows(
+      store.mirrors.find(request.environment.id, table.logicalName)!
+    )
+    for (const { item, outcome } of refused) {
+      const decision = reconcile(item, table, mirror, false)
+      if (decision.kind === 'done') journal.record([item], [{ ok: true, status: 204 }])
+      else if (decision.kind === 'conflict')
+        journal.settle([item], 'conflict', 'conflict', decision.reason, decision.before)
+      // No record by the plan's key: the duplicate was on another of the table's keys (or the
+      // record was deleted since). Dataverse's answer stands, as a failure.
+      else journal.record([item], [outcome])
+    }
+  }
 }
 
 function planRunOf(store: Store, planId: number) {
@@ -268,14 +330,17 @@ function planRunOf(store: Store, planId: number) {
 /** Which request kind an item goes out with, by what the table supports and what the item needs. */
 function sendKind(
   item: StoredPlanItem,
-  settings: PushSettings,
   bulk: boolean,
   strategy: ApplyStrategy,
-  conditional: boolean
+  conditional: boolean,
+  mustBeNew: boolean
 ): SendKind {
   if (strategy === 'single') return 'single'
   if (!bulk || item.action === 'delete') return 'batch'
-  if (item.action === 'create') return settings.mode === 'create' ? 'create-bulk' : 'upsert-bulk'
+  // UpsertMultiple has no conditional header and, over the Web API, doesn't say which records
+  // it created (reference §4.1): a create that must stay one goes out as CreateMultiple, whose
+  // duplicate key refuses it (§2.6). A forced create may overwrite: UpsertMultiple.
+  if (item.action === 'create') return mustBeNew ? 'create-bulk' : 'upsert-bulk'
   // A per-record If-Match can't ride on UpdateMultiple: conditional updates go in a $batch.
   return conditional ? 'batch' : 'update-bulk'
 }

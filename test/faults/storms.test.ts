@@ -182,8 +182,8 @@ describe('5xx bursts', () => {
       'S5XX-',
       80,
       [
-        { kind: 'fail-503', count: 4, match: 'UpsertMultiple' },
-        { kind: 'fail-500', count: 4, match: 'UpsertMultiple' }
+        { kind: 'fail-503', count: 4, match: 'CreateMultiple' },
+        { kind: 'fail-500', count: 4, match: 'CreateMultiple' }
       ],
       2,
       '5xx on upserts'
@@ -195,9 +195,9 @@ describe('5xx bursts', () => {
     const { client } = kit.recordingClient({ maxAttempts: 3 })
     const fx = kit.pushWith(client)
     const { plan, rows } = await kit.planFor(fx, 'S5XB-', 60)
-    const served = kit.script([{ kind: 'fail-503', count: 10, match: 'UpsertMultiple' }])
+    const served = kit.script([{ kind: 'fail-503', count: 10, match: 'CreateMultiple' }])
     await expect(fx.apply(plan.planId, { parallelism: 1 })).rejects.toThrow(
-      /kept failing POST products\/Microsoft\.Dynamics\.CRM\.UpsertMultiple after 3 attempts .*try again later/
+      /kept failing POST products\/Microsoft\.Dynamics\.CRM\.CreateMultiple after 3 attempts .*try again later/
     )
     expect(fx.store.plans.get(plan.planId)?.status).toBe('partial')
     kit.countServed(served())
@@ -264,8 +264,8 @@ describe('dropped connections', () => {
       'SDRP-',
       90,
       [
-        { kind: 'drop-mid-response', count: 4, match: 'UpsertMultiple' },
-        { kind: 'drop-before', count: 2, match: 'UpsertMultiple' }
+        { kind: 'drop-mid-response', count: 4, match: 'CreateMultiple' },
+        { kind: 'drop-before', count: 2, match: 'CreateMultiple' }
       ],
       3,
       'drops on upserts'

@@ -212,6 +212,21 @@ export class PlanRepository {
     this.db.prepare('UPDATE plans SET status = ? WHERE id = ?').run(status, planId)
   }
 
+  /**
+   * Plans left 'applying' with no apply run still running (the process was killed; its run was
+   * closed as interrupted) become 'partial': an apply of them resumes where the journal stopped.
+   * Returns how many.
+   */
+  settleInterrupted(): number {
+    return this.db
+      .prepare(
+        `UPDATE plans SET status = 'partial' WHERE status = 'applying' AND NOT EXISTS (
+           SELECT 1 FROM runs r WHERE r.kind = 'apply' AND r.status = 'running'
+             AND json_extract(r.details, '$.planId') = plans.id)`
+      )
+      .run().changes
+  }
+
   get(planId: number): PlanSummary | undefined {
     const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(planId) as
       PlanRow | undefined

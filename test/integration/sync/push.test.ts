@@ -137,9 +137,9 @@ describe('push: plan and apply by alternate key', () => {
     })
     harness.sandbox.controls.faults.configure({
       script: [
-        { kind: 'fail-503', count: 4, match: 'UpsertMultiple' },
-        { kind: 'throttle', count: 3, retryAfterSeconds: 0, match: 'UpsertMultiple' },
-        { kind: 'drop-mid-response', count: 2, match: 'UpsertMultiple' }
+        { kind: 'fail-503', count: 4, match: 'CreateMultiple' },
+        { kind: 'throttle', count: 3, retryAfterSeconds: 0, match: 'CreateMultiple' },
+        { kind: 'drop-mid-response', count: 2, match: 'CreateMultiple' }
       ]
     })
     const result = await fx.apply(plan.planId)

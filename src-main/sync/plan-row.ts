@@ -5,19 +5,25 @@ import type { SourceRow } from '../sources/types'
 import type { MirrorRows } from '../store/repositories/mirror-rows'
 import type { NewPlanItem, PlanPayload } from '../store/repositories/plans'
 import { ConversionError, convertValue, sameValue, type ConvertOptions } from './convert'
-import type { ResolvedColumn, ResolvedMapping } from './mapping'
+import type { ResolvedColumn, ResolvedLookup, ResolvedMapping } from './mapping'
 import type { RecordLookup } from './plan-prefetch'
 
-/** The mirrors a row is planned against: the target table's, and each lookup table's if pulled. */
+/** A lookup table's records as planning finds them: its mirror, or Dataverse read by key. */
+export type LookupRecords = RecordLookup & {
+  /** How a missing parent was looked for, for the row's error; a mirror by default. */
+  readonly checkedIn?: string
+}
+
+/** The records a row is planned against: the target table's mirror, and each lookup table's. */
 export interface PlanMirrors {
   target: MirrorRows
-  lookups: ReadonlyMap<string, MirrorRows>
+  lookups: ReadonlyMap<string, LookupRecords>
 }
 
 /** What one row reads of them: a record by id or by key (prefetched for a chunk of rows). */
 export interface RowMirrors {
   target: RecordLookup
-  lookups: ReadonlyMap<string, RecordLookup>
+  lookups: ReadonlyMap<string, LookupRecords>
 }
 
 export interface PlannedRow {
@@ -31,6 +37,20 @@ export interface PlannedRow {
    * the planner then refuses to delete or deactivate records for missing rows.
    */
   keyUnreadable: boolean
+}
+
+/**
+ * The referenced record's key values a row gives for a lookup, converted to the key columns'
+ * types; null when every part is empty (the lookup is cleared). Throws ConversionError.
+ */
+export function lookupKeyOf(
+  lookup: ResolvedLookup,
+  source: SourceRow,
+  settings: ConvertOptions
+): unknown[] | null {
+  const raw = lookup.sourceColumns.map((s) => source.values[s])
+  if (raw.every((v) => v === null || v === undefined || v === '')) return null
+  return lookup.keyColumns.map((k, i) => convertValue(k, raw[i], settings))
 }
 
 const nice = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(v))
@@ -78,20 +98,22 @@ export function planRow(
   const lookupIds = new Map<ResolvedColumn, string | null | undefined>()
   for (const col of mapping.columns) {
     if (col.lookup) {
-      const raw = col.lookup.sourceColumns.map((s) => source.values[s])
-      if (raw.every((v) => v === null || v === undefined || v === '')) {
-        values.set(col, null)
-        lookupIds.set(col, null)
-        continue
-      }
       try {
-        const keyValues = col.lookup.keyColumns.map((k, i) => convertValue(k, raw[i], settings))
+        const keyValues = lookupKeyOf(col.lookup, source, settings)
+        if (keyValues === null) {
+          values.set(col, null)
+          lookupIds.set(col, null)
+          continue
+        }
         const path = `${col.lookup.table.entitySetName}(${keyPredicate(col.lookup.keyColumns, keyValues)})`
         const mirror = mirrors.lookups.get(col.lookup.table.logicalName)
         const found = mirror?.findByKey(col.lookup.keyColumns.map(jsonPropertyOf), keyValues)
         if (mirror && !found) {
+          const where =
+            mirror.checkedIn ??
+            `checked in the mirror; pull ${col.lookup.table.logicalName} if it was just created`
           errors.push(
-            `column '${col.source}' → ${col.column.logicalName}: no ${col.lookup.table.logicalName} with ${col.lookup.keyColumns.map((k, i) => `${k.logicalName} ${nice(keyValues[i])}`).join(' and ')} (checked in the mirror; pull ${col.lookup.table.logicalName} if it was just created)`
+            `column '${col.source}' → ${col.column.logicalName}: no ${col.lookup.table.logicalName} with ${col.lookup.keyColumns.map((k, i) => `${k.logicalName} ${nice(keyValues[i])}`).join(' and ')} (${where})`
           )
           continue
         }

@@ -5,12 +5,18 @@ import type { DataverseClient } from '../dataverse/client'
 import type { RowSource, SourceRow } from '../sources/types'
 import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
-import type { MirrorRows } from '../store/repositories/mirror-rows'
 import type { NewPlanItem } from '../store/repositories/plans'
 import { autoMap, resolveMapping } from './mapping'
 import { planMissing } from './plan-missing'
 import { prefetchByKey } from './plan-prefetch'
-import { planRow, type PlanMirrors, type RowMirrors } from './plan-row'
+import { RemoteKeyLookup } from './lookup-remote'
+import {
+  lookupKeyOf,
+  planRow,
+  type LookupRecords,
+  type PlanMirrors,
+  type RowMirrors
+} from './plan-row'
 import { PullEngine } from './pull'
 import { runAccountOf } from './run-account'
 
@@ -108,7 +114,7 @@ export class PlanEngine {
       request,
       table,
       mapping.columns.map((c) => jsonPropertyOf(c.column)),
-      [...lookupTables.keys()]
+      lookupTables
     )
 
     const runId = store.runs.start({
@@ -222,7 +228,8 @@ export class PlanEngine {
     })
     let rows = 0
     let chunk: SourceRow[] = []
-    const planChunk = (): void => {
+    const planChunk = async (): Promise<void> => {
+      await resolveRemoteLookups(chunk, mapping, settings, mirrors, request.signal)
       const rowMirrors = {
         target: prefetchByKey(mirrors.target, chunk, mapping, settings),
         lookups: mirrors.lookups
@@ -273,9 +280,9 @@ export class PlanEngine {
       request.signal ? { signal: request.signal } : {}
     )) {
       chunk.push(source)
-      if (chunk.length === ROWS_PER_LOOKUP) planChunk()
+      if (chunk.length === ROWS_PER_LOOKUP) await planChunk()
     }
-    planChunk()
+    await planChunk()
     flush(batch)
     report(rows)
     return unreadable
@@ -286,7 +293,7 @@ export class PlanEngine {
     request: PlanRequest,
     table: TableDetails,
     needed: string[],
-    lookupTables: string[]
+    lookupTables: ReadonlyMap<string, TableDetails>
   ): Promise<PlanMirrors> {
     const { store, client } = this.deps
     const pull = new PullEngine({ store, client })
@@ -301,10 +308,14 @@ export class PlanEngine {
     const target = store.mirrors.rows(
       store.mirrors.find(request.environment.id, table.logicalName)!
     )
-    const lookups = new Map<string, MirrorRows>()
-    for (const name of lookupTables) {
+    const lookups = new Map<string, LookupRecords>()
+    for (const [name, details] of lookupTables) {
       const mirror = store.mirrors.find(request.environment.id, name)
-      if (!mirror) continue
+      // Nobody pulled it: read just the keys the source uses from Dataverse (RemoteKeyLookup).
+      if (!mirror) {
+        lookups.set(name, new RemoteKeyLookup(client, details))
+        continue
+      }
       await pull.run({
         environment: request.environment,
         table: name,
@@ -319,5 +330,35 @@ export class PlanEngine {
     const counts = zeroPlanCounts()
     for (const r of this.deps.store.plans.actionCounts(planId)) counts[r.action] = r.total
     return counts
+  }
+}
+
+/**
+ * Reads from Dataverse the parents a chunk of rows points at in tables nobody mirrored, so each
+ * row compares its lookups by the id Dataverse has. A value that can't be converted is left to
+ * planRow, which reports it.
+ */
+async function resolveRemoteLookups(
+  chunk: readonly SourceRow[],
+  mapping: ReturnType<typeof resolveMapping>,
+  settings: PushSettings,
+  mirrors: PlanMirrors,
+  signal: AbortSignal | undefined
+): Promise<void> {
+  for (const col of mapping.columns) {
+    const lookup = col.lookup
+    const records = lookup && mirrors.lookups.get(lookup.table.logicalName)
+    if (!lookup || !(records instanceof RemoteKeyLookup)) continue
+    const tuples: unknown[][] = []
+    for (const row of chunk) {
+      if (row.error) continue
+      try {
+        const tuple = lookupKeyOf(lookup, row, settings)
+        if (tuple) tuples.push(tuple)
+      } catch {
+        // planRow converts it again and says which value is wrong.
+      }
+    }
+    await records.resolve(lookup.keyColumns, tuples, signal)
   }
 }

@@ -125,6 +125,24 @@ const unknownTable =
     throw err
   }
 
+/** Number column types and what each says of its range (and Precision: Decimal, Money). */
+const NUMBER_METADATA: [string, string][] = [
+  ['IntegerAttributeMetadata', 'LogicalName,MinValue,MaxValue'],
+  ['BigIntAttributeMetadata', 'LogicalName,MinValue,MaxValue'],
+  ['DecimalAttributeMetadata', 'LogicalName,MinValue,MaxValue,Precision'],
+  ['MoneyAttributeMetadata', 'LogicalName,MinValue,MaxValue,Precision'],
+  ['DoubleAttributeMetadata', 'LogicalName,MinValue,MaxValue']
+]
+
+function numberLimits(row: Json | undefined): Partial<ColumnInfo> {
+  const out: Partial<ColumnInfo> = {}
+  // BigInt limits come as JSON numbers beyond 2^53; the nearest double is close enough for a range.
+  if (typeof row?.['MinValue'] === 'number') out.minValue = row['MinValue']
+  if (typeof row?.['MaxValue'] === 'number') out.maxValue = row['MaxValue']
+  if (typeof row?.['Precision'] === 'number') out.precision = row['Precision']
+  return out
+}
+
 /**
  * Table, column and key metadata (reference §8.6, §2.5), and the two metadata changes a sync
  * needs: turning on change tracking (§1.1) and creating an alternate key (§2.5).
@@ -156,7 +174,8 @@ export class MetadataClient {
       states,
       statuses,
       dates,
-      relationships
+      relationships,
+      ...numbers
     ] = await Promise.all([
       this.json(
         `${base}?$select=${TABLE_SELECT}&$expand=Keys($select=${KEY_SELECT})`,
@@ -174,7 +193,10 @@ export class MetadataClient {
       this.list(
         `${base}/ManyToOneRelationships?$select=ReferencingAttribute,ReferencedEntity,ReferencingEntityNavigationPropertyName`,
         'lookup relationships'
-      )
+      ),
+      // The range and precision a number column accepts, so a value outside it is a row error at
+      // plan rather than a failure at apply (sync/convert-number.ts).
+      ...NUMBER_METADATA.map(([type, select]) => this.list(cast(type, select), 'number ranges'))
     ]).catch(unknownTable(logicalName))
     const byName = (rows: Json[]): Map<string, Json> =>
       new Map(rows.map((r) => [String(r['LogicalName']), r]))
@@ -182,6 +204,7 @@ export class MetadataClient {
     const lengths = byName([...strings, ...memos])
     const options = byName([...picklists, ...states, ...statuses])
     const formats = byName(dates)
+    const limits = byName(numbers.flat())
     // The name a lookup is bound with comes from its relationship, not from the column (§8.6).
     const navigation = new Map<string, Record<string, string>>()
     for (const r of relationships) {
@@ -203,7 +226,8 @@ export class MetadataClient {
         ...(nav ? { navigation: nav } : {}),
         ...(typeof max === 'number' ? { maxLength: max } : {}),
         ...(set ? { options: optionsOf(set) } : {}),
-        ...(format === 'DateOnly' ? { dateOnly: true } : {})
+        ...(format === 'DateOnly' ? { dateOnly: true } : {}),
+        ...numberLimits(limits.get(column.logicalName))
       }
     })
     return {

@@ -1,4 +1,5 @@
 import type { ColumnInfo } from '../../src-shared/model/metadata'
+import { readNumber } from './convert-number'
 
 /** A value that can't become what the column holds: the planner turns it into a row error. */
 export class ConversionError extends Error {
@@ -44,22 +45,13 @@ export function convertValue(column: ColumnInfo, raw: unknown, options: ConvertO
       return text
     }
     case 'Integer':
-    case 'BigInt': {
-      const n = toNumber(raw, options)
-      if (n === undefined || !Number.isInteger(n)) return expected('a whole number')
-      if (column.type === 'Integer' && (n < -2_147_483_648 || n > 2_147_483_647))
-        return expected('a whole number within ±2,147,483,647')
-      return n
-    }
+    case 'BigInt':
     case 'Decimal':
     case 'Money':
     case 'Double': {
-      const n = toNumber(raw, options)
-      return n === undefined
-        ? expected(
-            `a number${options.decimalSeparator === ',' ? ' (decimal comma)' : ' (decimal point)'}`
-          )
-        : n
+      const read = readNumber(column, raw, options.decimalSeparator)
+      if ('error' in read) throw new ConversionError(read.error)
+      return read.value
     }
     case 'Boolean': {
       if (typeof raw === 'boolean') return raw
@@ -96,18 +88,6 @@ export function convertValue(column: ColumnInfo, raw: unknown, options: ConvertO
     default:
       throw new ConversionError(`columns of type ${column.type} can't be written`)
   }
-}
-
-function toNumber(raw: unknown, options: ConvertOptions): number | undefined {
-  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined
-  if (typeof raw === 'boolean' || raw instanceof Date) return undefined
-  let text = String(raw)
-    .trim()
-    .replace(/[\s\u00a0']/g, '')
-  if (options.decimalSeparator === ',') text = text.replace(/\./g, '').replace(',', '.')
-  else text = text.replace(/,(?=\d{3}(\D|$))/g, '')
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined
-  return Number(text)
 }
 
 function toOption(column: ColumnInfo, raw: unknown): number {
@@ -163,10 +143,45 @@ function zonedToUtc(parts: number[], timeZone: string): number {
 const iso = (ms: number): string =>
   new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
 
+/**
+ * Dataverse's date range: "All date and time columns in Dataverse support values as early as
+ * 1/1/1753 12:00 AM" (learn.microsoft.com/power-apps/developer/data-platform/
+ * behavior-format-date-time-attribute), up to DateTimeAttributeMetadata.MaxSupportedValue,
+ * 12/31/9999 11:59:59 PM (the SQL datetime range, [MC-CSDL] 2.2.1.4 DateTime). Outside it a value
+ * is a row error here rather than a failure at apply (and year 0000 is not read as 1900, as
+ * Date.UTC does with years below 100).
+ */
+const EARLIEST = Date.UTC(1753, 0, 1)
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59)
+const RANGE = '1753-01-01 to 9999-12-31, the range Dataverse stores'
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December'
+]
+
+/**
+ * A date or date-time, or undefined when the text has no such shape. A value with that shape
+ * but no such day or time (2026-02-30, T99:99:99, 24:00) is refused, never rolled over into
+ * another day; so is one outside Dataverse's range.
+ */
 function toDate(raw: unknown, dateOnly: boolean, timeZone: string): string | undefined {
   if (raw instanceof Date) {
-    if (Number.isNaN(raw.getTime())) return undefined
-    return dateOnly ? raw.toISOString().slice(0, 10) : iso(raw.getTime())
+    const ms = raw.getTime()
+    if (Number.isNaN(ms)) return undefined
+    if (ms < EARLIEST || ms > LATEST + 999)
+      throw new ConversionError(`'${display(raw)}' is outside ${RANGE}`)
+    return dateOnly ? raw.toISOString().slice(0, 10) : iso(ms)
   }
   const text = String(raw).trim()
   const m =
@@ -174,28 +189,57 @@ function toDate(raw: unknown, dateOnly: boolean, timeZone: string): string | und
       text
     )
   if (!m) return undefined
-  const parts = m
+  const [y, mo, d, h = 0, mi = 0, s = 0] = m
     .slice(1, 7)
-    .filter((p) => p !== undefined)
-    .map(Number)
-  const [y, mo, d] = parts as [number, number, number]
-  const check = new Date(Date.UTC(y, mo - 1, d))
-  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined
-  if (dateOnly) return `${m[1]}-${m[2]}-${m[3]}`
-  if (m[7]) {
-    const ms = Date.parse(
-      `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] === 'Z' ? 'Z' : m[7].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')}`
-    )
-    return Number.isNaN(ms) ? undefined : iso(ms)
-  }
-  try {
-    return iso(zonedToUtc(parts, timeZone))
-  } catch {
+    .map((p) => (p === undefined ? undefined : Number(p))) as [
+    number,
+    number,
+    number,
+    number?,
+    number?,
+    number?
+  ]
+  if (mo < 1 || mo > 12)
+    throw new ConversionError(`'${display(raw)}' has no month ${m[2]} (months are 01–12)`)
+  const days = new Date(Date.UTC(2000, mo, 0)).getUTCDate() - (mo === 2 && !leap(y) ? 1 : 0)
+  if (d < 1 || d > days)
     throw new ConversionError(
-      `the time zone '${timeZone}' is not known (use an IANA name such as Europe/Berlin)`
+      `'${display(raw)}' is not a date: ${MONTHS[mo - 1]} ${m[1]} has ${days} days`
     )
+  // Hour 24 (ISO 8601's "end of day") is refused too: it is the next day's 00:00, and saying so
+  // is clearer than moving the row to another date.
+  if (h > 23 || mi > 59 || s > 59)
+    throw new ConversionError(
+      `'${display(raw)}' has no such time of day (hours 00–23, minutes and seconds 00–59; write midnight as 00:00 of the next day)`
+    )
+  if (dateOnly) {
+    if (y < 1753) throw new ConversionError(`'${display(raw)}' is outside ${RANGE}`)
+    return `${m[1]}-${m[2]}-${m[3]}`
   }
+  let ms: number
+  if (m[7]) {
+    const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(m[7])
+    if (offset && (Number(offset[2]) > 14 || Number(offset[3]) > 59))
+      throw new ConversionError(`'${display(raw)}' has no such time-zone offset (${m[7]})`)
+    const sign = offset?.[1] === '-' ? -1 : 1
+    const minutes = offset ? sign * (Number(offset[2]) * 60 + Number(offset[3])) : 0
+    // Date.UTC takes the year as given only from 100 on; the range check below refuses the rest.
+    ms = Date.UTC(y, mo - 1, d, h, mi, s) - minutes * 60_000
+  } else {
+    try {
+      ms = zonedToUtc([y, mo, d, h, mi, s], timeZone)
+    } catch {
+      throw new ConversionError(
+        `the time zone '${timeZone}' is not known (use an IANA name such as Europe/Berlin)`
+      )
+    }
+  }
+  if (y < 1753 || ms < EARLIEST || ms > LATEST)
+    throw new ConversionError(`'${display(raw)}' is outside ${RANGE} (in UTC)`)
+  return iso(ms)
 }
+
+const leap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
 
 function display(raw: unknown): string {
   const text =

@@ -72,6 +72,11 @@ export interface ColumnInfo {
   options?: OptionInfo[]
   /** DateTime columns: DateOnly values have no time part. */
   dateOnly?: boolean
+  /** Number columns: the range the column accepts (MinValue/MaxValue), when the metadata says. */
+  minValue?: number
+  maxValue?: number
+  /** Decimal and Money columns: decimal places kept (Precision), when the metadata says. */
+  precision?: number
 }
 
 export interface TableDetails extends TableInfo {

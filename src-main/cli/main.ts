@@ -15,6 +15,7 @@ import { describeError, exitCodeFor } from './errors'
 import { ExitCode, type ExitCodeValue } from './exit-codes'
 import { createOutput, type Output } from './output'
 import { openCliServices } from './services'
+import { busyError } from '../store/busy'
 import { storageError } from '../store/errors'
 import packageJson from '../../package.json'
 
@@ -132,8 +133,10 @@ export async function main(argv: string[]): Promise<number> {
       }
       return ExitCode.BadInput
     }
-    // Any command can meet a full or read-only data folder: say so, naming it.
-    const failure = storageError(err, resolve(context.dataDir())) ?? err
+    // Any command can meet a full, read-only or busy data folder: say so, naming it (and, when
+    // another process kept it locked past the busy timeout, what runs there: exit 2).
+    const folder = resolve(context.dataDir())
+    const failure = busyError(err, folder) ?? storageError(err, folder) ?? err
     const code = exitCodeFor(failure)
     const message = describeError(failure, { env: environmentNameOf(argv) })
     output.info(`dvsync: ${message}`)

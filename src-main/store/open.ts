@@ -24,6 +24,28 @@ export interface Store {
 
 export const STORE_FILE = 'dvsync.sqlite'
 
+/** How long a statement waits for another process's write to finish before giving up. */
+export const BUSY_TIMEOUT_MS = 10_000
+
+/**
+ * Every transaction of the store begins IMMEDIATE: it takes the write lock at BEGIN, waiting
+ * for another process's writes within the busy timeout. A deferred one (better-sqlite3's
+ * default) that reads first and writes later can't wait: when another connection holds or has
+ * just used the write lock, SQLite answers SQLITE_BUSY at once ("database is locked") without
+ * calling the busy handler, because the read it began with is already stale
+ * (https://www.sqlite.org/lang_transaction.html, "BEGIN IMMEDIATE"; sqlite.org/wal.html §2.2).
+ * The app and a scheduled dvsync on one data folder met it in every pull's mirror set-up and
+ * page. A transaction's caller can still ask for `.deferred` explicitly.
+ */
+function immediateTransactions(db: Database.Database): void {
+  const transaction = db.transaction.bind(db)
+  db.transaction = (fn) => {
+    const variants = transaction(fn)
+    // At run time each variant carries the others (.deferred, .immediate…) like the default.
+    return variants.immediate as typeof variants
+  }
+}
+
 /**
  * Opens (or creates) the data folder's database: WAL so the app and a scheduled `dvsync` can read
  * while one writes, foreign keys on, migrations applied. The folder is private to the user.
@@ -34,7 +56,10 @@ export function openStore(dataDir: string): Store {
   let db: Database.Database
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 })
-    db = new Database(file)
+    // The busy timeout from the first statement on (setting WAL and migrating included): a
+    // process that finds the file locked by another waits for it instead of failing at once.
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS })
+    immediateTransactions(db)
   } catch (err) {
     throw storageError(err, folder, { fileSystem: true }) ?? err
   }
@@ -48,7 +73,6 @@ export function openStore(dataDir: string): Store {
     // A page of 5,000 rows is several MB: checkpoint every ~64 MB of WAL rather than every 4 MB,
     // so a pull doesn't stop to copy pages back after each transaction.
     db.pragma('wal_autocheckpoint = 16000')
-    db.pragma('busy_timeout = 10000')
     // Planning keeps the ids it matched in a temporary table; in memory, not in a temp file.
     db.pragma('temp_store = MEMORY')
     migrate(db, file)

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import { RunBusyError } from '../../src-main/store/run-lock'
@@ -165,5 +166,123 @@ describe('two instances on one data folder', () => {
     fx.close()
     log.fault('second instance (pull)')
     log.scenario('two instances (refused, then stale claim taken over)')
+  })
+})
+
+// Issue 19 item 8: the app and the CLI (or two CLIs) on one data folder failed with
+// "SqliteError: database is locked" (exit 70). Several dvsync processes pull, plan and list runs
+// on one data folder at the same time, wave after wave, starting from a folder that does not
+// exist yet (so the first wave also races to create and migrate it): each completes, or is
+// refused because the same pull is running (exit 2, naming it); none says the database is locked.
+describe('many instances hammering one data folder', () => {
+  it('pulls, plans and runs lists at once: each waits for the others, none fails with "database is locked"', async () => {
+    const fx = pullFixture(harness)
+    fx.close()
+    const source = join(tmpdir(), `dvsync-hammer-${process.pid}.csv`)
+    writeFileSync(
+      source,
+      [
+        'Code,Name,Amount',
+        ...Array.from(
+          { length: 400 },
+          (_, i) => `HAM-${String(i).padStart(4, '0')},Hammer ${i},${i + 1}`
+        )
+      ].join('\n')
+    )
+    const dir = ['--data-dir', fx.dataDir]
+    const env = ['--env', 'sandbox']
+    // Long write transactions (a full pull of 900 rows in one page) beside short ones that read
+    // before they write (delta pulls of small pages, plans reading the mirror, run claims).
+    const commands: string[][] = [
+      ['pull', ...env, '--table', 'product', '--full', '--page-size', '5000', '--json'],
+      ['pull', ...env, '--table', 'contact', '--full', '--page-size', '1', '--json'],
+      ['plan', ...env, '--table', 'product', '--source', source, '--map', t.map, '--json'],
+      ['plan', ...env, '--table', 'product', '--source', source, '--map', t.map, '--json'],
+      ['runs', '--kind', 'pull', '--json'],
+      ['runs', '--json'],
+      ['env', 'list', '--json']
+    ]
+    const ends: Record<string, number> = {}
+    try {
+      // The first wave finds no data folder: every process creates and migrates it at once.
+      const first = await Promise.all(
+        [0, 1, 2].map(() => startDvsync(['runs', '--json', ...dir]).exited)
+      )
+      expect(first.map((e) => e.code)).toEqual([0, 0, 0])
+      const added = startDvsync([
+        'env',
+        'add',
+        'sandbox',
+        '--url',
+        harness.sandbox.url,
+        '--auth',
+        'sandbox',
+        ...dir
+      ])
+      expect((await added.exited).code, added.stderr()).toBe(0)
+      for (let wave = 0; wave < 3; wave++) {
+        const runs = commands.map((args) => ({ args, run: startDvsync([...args, ...dir]) }))
+        for (const { args, run } of runs) {
+          const { code } = await run.exited
+          const what = `dvsync ${args.join(' ')} → ${code}\nstderr: ${run.stderr()}`
+          expect(run.stderr(), what).not.toMatch(/database is locked|SQLITE_BUSY/i)
+          if (code !== 0) {
+            expect(code, what).toBe(2)
+            expect(run.stderr(), what).toMatch(/is already running \(process \d+/)
+          }
+          const key = `${args[0]} ${code === 0 ? 'completed' : 'refused'}`
+          ends[key] = (ends[key] ?? 0) + 1
+        }
+        log.fault('instances at once', runs.length)
+      }
+    } finally {
+      rmSync(source, { force: true })
+    }
+    fx.reopen()
+    await log.check('database intact', () => expect(integrity(fx.store)).toBe('ok'))
+    fx.close()
+    log.scenario(
+      `many instances (${Object.entries(ends)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')})`
+    )
+  })
+
+  it('a data folder kept locked past the busy timeout: dvsync says it is busy and what runs there (exit 2)', async () => {
+    const fx = pullFixture(harness)
+    const running = fx.store.runs.start({
+      kind: 'pull',
+      environmentId: fx.environment.id,
+      environmentName: 'sandbox',
+      tableName: 'contact'
+    })
+    // This process stands for the app in the middle of one very long write.
+    fx.store.db.exec('BEGIN IMMEDIATE')
+    try {
+      const run = startDvsync([
+        'pull',
+        '--env',
+        'sandbox',
+        '--table',
+        'product',
+        '--json',
+        '--data-dir',
+        fx.dataDir
+      ])
+      const { code } = await run.exited
+      expect(code, run.stderr()).toBe(2)
+      expect(run.stderr()).toMatch(
+        new RegExp(
+          `^dvsync: The data folder .* is busy: another process \\(the app or another dvsync\\) kept it locked for more than 10 s; running now: pull of contact in 'sandbox' \\(run ${running}, process ${process.pid}, since .*\\)\\. What was saved before is intact; run this again when it has finished\\.$`,
+          'm'
+        )
+      )
+      expect(run.stderr()).not.toMatch(/^\s+at |SqliteError/m)
+      expect(JSON.parse(run.stdout())).toMatchObject({ error: { exitCode: 2 } })
+    } finally {
+      fx.store.db.exec('ROLLBACK')
+      fx.close()
+    }
+    log.fault('data folder locked past the busy timeout')
   })
 })

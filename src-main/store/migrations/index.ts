@@ -24,10 +24,12 @@ export function migrate(db: Database.Database, file: string): void {
       `The data file ${file} was written by a newer version of Dataverse Sync Studio (schema ${current}; this version knows ${SCHEMA_VERSION}). Update the app, or use another --data-dir.`
     )
   }
-  const pending = MIGRATIONS.filter((m) => m.version > current)
-  if (pending.length === 0) return
+  if (current === SCHEMA_VERSION) return
+  // Read again under the write lock: two processes opening a new data folder at once both see
+  // version 0, and the one that waited must not create the tables the other just created.
   db.transaction(() => {
-    for (const migration of pending) migration.up(db)
+    const locked = db.pragma('user_version', { simple: true }) as number
+    for (const migration of MIGRATIONS.filter((m) => m.version > locked)) migration.up(db)
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
-  })()
+  }).immediate()
 }

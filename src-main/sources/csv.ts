@@ -13,8 +13,11 @@ import type { FileSourceOptions, ReadOptions, RowSource, SourceRow } from './typ
  * text; header checks, line numbers and field counts are ours, so every message names the line.
  */
 
-/** A field this long is not data but a quote that never closes swallowing the file. */
-const MAX_RECORD_CHARS = 10_000_000
+/**
+ * The most one record may hold: beyond it a record is a quote that never closes swallowing the
+ * file, or a line too long to be a row, and either way reading on would hold it all in memory.
+ */
+export const MAX_RECORD_CHARS = 10_000_000
 
 interface CsvRecord {
   fields: string[]
@@ -103,13 +106,18 @@ function records(
   delimiter: string,
   signal?: AbortSignal
 ): AsyncGenerator<CsvRecord> {
-  return readText(file, sample.detected, signal, (texts) => parse(file, texts, delimiter, signal))
+  const lineLength = (line: number): Promise<number> =>
+    measureLine(readText(file, sample.detected, signal, (texts) => lengthOfLine(texts, line)))
+  return readText(file, sample.detected, signal, (texts) =>
+    parse(file, texts, delimiter, lineLength, signal)
+  )
 }
 
 async function* parse(
   file: string,
   texts: AsyncIterable<string>,
   delimiter: string,
+  lineLength: (line: number) => Promise<number>,
   signal?: AbortSignal
 ): AsyncGenerator<CsvRecord> {
   const input = Readable.from(texts)
@@ -131,7 +139,13 @@ async function* parse(
       line += 1 + lineBreaks(fields)
     }
   } catch (err) {
-    throw explain(err, file, line)
+    // Too long a record is one of two things, told apart by the line it starts on: a line that
+    // long by itself, or a record that ran past its line's end, which only an open quote does.
+    const longLine =
+      err instanceof CsvError && err.code === 'CSV_MAX_RECORD_SIZE'
+        ? (await lineLength(line)) > MAX_RECORD_CHARS
+        : false
+    throw explain(err, file, line, longLine)
   } finally {
     input.destroy()
   }
@@ -147,15 +161,50 @@ function lineBreaks(fields: string[]): number {
   return count
 }
 
-function explain(err: unknown, file: string, line: number): unknown {
+function explain(err: unknown, file: string, line: number, longLine: boolean): unknown {
   if (!(err instanceof CsvError)) return err
   const place = { source: file, location: `line ${line}`, line }
+  const limit = MAX_RECORD_CHARS.toLocaleString('en-US')
+  if (err.code === 'CSV_MAX_RECORD_SIZE' && longLine)
+    return new SourceError(
+      'record-too-long',
+      place,
+      `the line is longer than ${limit} characters, the most one record may hold: this is not a row of data (a value that long cannot go into a Dataverse column either); remove or shorten it, or check that the file is really CSV.`,
+      { cause: err }
+    )
   if (err.code === 'CSV_QUOTE_NOT_CLOSED' || err.code === 'CSV_MAX_RECORD_SIZE')
     return new SourceError(
       'unclosed-quote',
       place,
-      `a double quote opened on this line is never closed${err.code === 'CSV_MAX_RECORD_SIZE' ? ' (the field runs on for more than 10,000,000 characters)' : ''}: close it, and write a quote inside a quoted field as two quotes ("").`,
+      `a double quote opened on this line is never closed${err.code === 'CSV_MAX_RECORD_SIZE' ? ` (the record runs on over the following lines for more than ${limit} characters, the most one record may hold)` : ''}: close it, and write a quote inside a quoted field as two quotes ("").`,
       { cause: err }
     )
   return new SourceError('unreadable-file', place, `${err.message}.`, { cause: err })
+}
+
+/** Characters on line `line` (1-based, \r\n, \n or \r ends a line), counted up to just past the limit. */
+async function* lengthOfLine(texts: AsyncIterable<string>, line: number): AsyncGenerator<number> {
+  let current = 1
+  let length = 0
+  let afterCr = false
+  for await (const text of texts) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i)
+      if (c === 0x0a && afterCr) {
+        afterCr = false
+        continue
+      }
+      afterCr = c === 0x0d
+      if (c === 0x0a || c === 0x0d) {
+        if (current === line) return yield length
+        current += 1
+      } else if (current === line && ++length > MAX_RECORD_CHARS) return yield length
+    }
+  }
+  yield length
+}
+
+async function measureLine(lengths: AsyncGenerator<number>): Promise<number> {
+  for await (const length of lengths) return length
+  return 0
 }

@@ -10,6 +10,7 @@ export type SourceErrorCode =
   | 'unreadable-encoding'
   | 'bad-header'
   | 'unclosed-quote'
+  | 'record-too-long'
   | 'invalid-json'
   | 'not-an-array'
   | 'missing-sheet'

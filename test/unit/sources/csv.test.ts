@@ -257,6 +257,29 @@ describe('CSV: errors', () => {
     )
   })
 
+  // Issue 19 item 12: a 12 MB unquoted field was reported as a quote never closed.
+  it('a line longer than the record limit says so, with the limit and the line, not "a quote is never closed"', async () => {
+    const file = files.write('long-line.csv', `a,b\n1,2\n3,${'x'.repeat(12_000_000)}\n4,5\n`)
+    const err = await sourceError(readAll(file))
+    expect(err.code).toBe('record-too-long')
+    expect(err.place).toMatchObject({ line: 3 })
+    expect(err.message).toMatch(
+      /long-line\.csv line 3: the line is longer than 10,000,000 characters, the most one record may hold/
+    )
+    expect(err.message).not.toMatch(/quote/)
+  })
+
+  it('a quote left open over more than the record limit is still an unclosed quote, with the limit', async () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => `${i},${'y'.repeat(60)}`).join('\r\n')
+    const file = files.write('open-quote-long.csv', `a,b\r\n1,2\r\n3,"opened\r\n${lines}\r\n`)
+    const err = await sourceError(readAll(file))
+    expect(err.code).toBe('unclosed-quote')
+    expect(err.place).toMatchObject({ line: 3 })
+    expect(err.message).toMatch(
+      /line 3: a double quote opened on this line is never closed \(the record runs on over the following lines for more than 10,000,000 characters/
+    )
+  })
+
   it.each([
     ['an empty header name', 'a,,c\n1,2,3\n', 'column 2 of the header has no name', 'column 2'],
     [

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { storageError } from './errors'
 import { migrate } from './migrations/index'
 import { EnvironmentRepository } from './repositories/environments'
+import { ExportCursorRepository } from './repositories/export-cursors'
 import { MirrorRepository } from './repositories/mirrors'
 import { PlanRepository } from './repositories/plans'
 import { ProfileRepository } from './repositories/profiles'
@@ -19,6 +20,7 @@ export interface Store {
   readonly mirrors: MirrorRepository
   readonly runs: RunRepository
   readonly plans: PlanRepository
+  readonly exportCursors: ExportCursorRepository
   close(): void
 }
 
@@ -90,6 +92,7 @@ export function openStore(dataDir: string): Store {
     mirrors: new MirrorRepository(db),
     runs: new RunRepository(db),
     plans: new PlanRepository(db),
+    exportCursors: new ExportCursorRepository(db),
     close: () => db.close()
   }
 }

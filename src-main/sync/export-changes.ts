@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import type { WriteStream } from 'node:fs'
 import { extname } from 'node:path'
 import type { RunItem } from '../../src-shared/model/run'
 import { streamAtomically } from '../reports/atomic-file'
@@ -53,36 +54,52 @@ export async function exportPullChanges(
   const columns = (run.details['columns'] as string[] | undefined) ?? []
   let records = 0
   await streamAtomically(file, async (out) => {
-    if (format === 'csv') {
-      const csv = csvWriter(out, { header: ['change', 'id', 'key', 'changed_columns', ...columns] })
-      for (const item of store.runs.items(runId)) {
-        const values = (item.action === 'deleted' ? item.before : item.after) ?? {}
-        const row = [
-          item.action,
-          item.recordId,
-          item.recordKey,
-          changedColumns(item).join(';'),
-          ...columns.map((c) => values[c])
-        ]
-        await csv.row(row)
-        records += 1
-      }
-      await csv.end()
-      return
-    }
-    for (const item of store.runs.items(runId)) {
-      const line = JSON.stringify({
-        change: item.action,
-        id: item.recordId,
-        key: item.recordKey,
-        values: item.action === 'deleted' ? item.before : item.after,
-        ...(item.action === 'updated'
-          ? { before: item.before, changedColumns: changedColumns(item) }
-          : {})
-      })
-      if (!out.write(`${line}\n`)) await once(out, 'drain')
-      records += 1
-    }
+    records = await writeChanges(out, format, columns, store.runs.items(runId))
   })
   return { file, format, records }
+}
+
+/**
+ * Writes run items as the export's rows — CSV under a header of `columns`, or one NDJSON line
+ * each — into `out`, and says how many. The pull's export and the export of every change since
+ * the last one (export-pending.ts) write the same rows.
+ */
+export async function writeChanges(
+  out: WriteStream,
+  format: ExportFormat,
+  columns: readonly string[],
+  items: Iterable<RunItem>
+): Promise<number> {
+  let records = 0
+  if (format === 'csv') {
+    const csv = csvWriter(out, { header: ['change', 'id', 'key', 'changed_columns', ...columns] })
+    for (const item of items) {
+      const values = (item.action === 'deleted' ? item.before : item.after) ?? {}
+      const row = [
+        item.action,
+        item.recordId,
+        item.recordKey,
+        changedColumns(item).join(';'),
+        ...columns.map((c) => values[c])
+      ]
+      await csv.row(row)
+      records += 1
+    }
+    await csv.end()
+    return records
+  }
+  for (const item of items) {
+    const line = JSON.stringify({
+      change: item.action,
+      id: item.recordId,
+      key: item.recordKey,
+      values: item.action === 'deleted' ? item.before : item.after,
+      ...(item.action === 'updated'
+        ? { before: item.before, changedColumns: changedColumns(item) }
+        : {})
+    })
+    if (!out.write(`${line}\n`)) await once(out, 'drain')
+    records += 1
+  }
+  return records
 }

@@ -3,7 +3,8 @@ import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { columnChanges } from '../../app/pull-changes'
 import { readPullProfile } from '../../app/pull-profile'
-import { exportFormatOf, exportPullChanges } from '../../sync/export-changes'
+import { exportFormatOf } from '../../sync/export-changes'
+import { earlierRunsNote, exportPendingPullChanges } from '../../sync/export-pending'
 import { CliError } from '../exit-codes'
 import { count, plural, textTable, commaList } from '../format'
 import type { CommandContext } from '../main'
@@ -52,7 +53,10 @@ export function registerPull(program: Command, context: CommandContext): void {
       '--columns <a,b>',
       'columns to mirror (default: the profile’s, the mirror’s, or all readable columns)'
     )
-    .option('--export <file>', 'also write the changes to FILE.csv or FILE.ndjson')
+    .option(
+      '--export <file>',
+      'also write the changes to FILE.csv or FILE.ndjson: every change since the last complete export'
+    )
     .option('--full', 'ignore the stored delta token and compare every row')
     .option('--page-size <n>', 'rows per page (at most 5000)', (v: string) => {
       const n = Number(v)
@@ -95,11 +99,11 @@ export function registerPull(program: Command, context: CommandContext): void {
           }
         })
         const exported = flags.export
-          ? await exportPullChanges(services.store, result.runId, flags.export).catch(
+          ? await exportPendingPullChanges(services.store, result.runId, flags.export).catch(
               (err: unknown) => {
                 // The mirror has moved on: say where the changes are, or they'd look lost.
                 throw new CliError(
-                  `The pull finished (run ${result.runId}) but its changes could not be written to ${flags.export}: ${(err as Error).message}. They are kept: dvsync changes --env ${envName} --table ${result.table} --run ${result.runId} --json`,
+                  `The pull finished (run ${result.runId}) but its changes could not be written to ${flags.export}: ${(err as Error).message}. They are kept, and the next pull --export includes them; or see them with: dvsync changes --env ${envName} --table ${result.table} --run ${result.runId} --json`,
                   1
                 )
               }
@@ -116,7 +120,15 @@ export function registerPull(program: Command, context: CommandContext): void {
           requests: result.requests,
           durationMs: result.durationMs,
           export: exported
-            ? { file: exported.file, format: exported.format, records: exported.records }
+            ? {
+                file: exported.file,
+                format: exported.format,
+                records: exported.records,
+                // The pulls the file covers: earlier ones whose changes no export had yet
+                // (killed or failed, or pulled without --export), then this one.
+                runs: exported.runs,
+                earlierRuns: exported.earlier
+              }
             : null,
           ...(result.message ? { message: result.message } : {})
         }
@@ -124,7 +136,9 @@ export function registerPull(program: Command, context: CommandContext): void {
           [
             result.message ?? '',
             `Pulled ${result.table} (${result.mode}, run ${result.runId}): ${count(result.created)} created, ${count(result.updated)} updated, ${count(result.deleted)} deleted in ${count(result.durationMs)} ms with ${plural(result.requests, 'request')}.`,
-            exported ? `Exported ${plural(exported.records, 'change')} to ${exported.file}.` : ''
+            exported
+              ? `Exported ${plural(exported.records, 'change')} to ${exported.file}.${earlierRunsNote(exported, count)}`
+              : ''
           ]
             .filter(Boolean)
             .join('\n')

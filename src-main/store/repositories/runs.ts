@@ -175,6 +175,13 @@ export class RunRepository {
       )
   }
 
+  /** Adds members to a run's details (what its export covered), keeping the others. */
+  mergeDetails(id: number, details: Record<string, unknown>): void {
+    this.db
+      .prepare('UPDATE runs SET details = json_patch(details, ?) WHERE id = ?')
+      .run(JSON.stringify(details), id)
+  }
+
   addItem(runId: number, item: NewRunItem): void {
     this.insertItem.run(
       runId,

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore } from '../../../src-main/store/open'
+import { startDvsync } from '../../support/fault-campaign'
 import { cliOnSandbox, jsonOf, said, words, type CliFolder } from '../../support/dvsync-cli'
 import type { Harness } from '../../support/sandbox-harness'
 
@@ -223,5 +224,89 @@ describe('what cannot be pulled: exit 2, nothing changed', () => {
     )
     for (const run of [table, column, untracked, noFolder])
       expect(run.stderr).not.toMatch(/ rows read /)
+  })
+})
+
+// Issue 19 item 3: a `pull --export` killed after committing pages put those changes in the
+// mirror, so the next pull found them unchanged and no export ever held them. The export of a
+// pull holds every change since the last complete export, and says which earlier runs it covers.
+describe('pull --export after a killed pull --export', () => {
+  /** Changes 20 products, then SIGKILLs a `pull --export` once it has committed 3 pages. */
+  async function killedExport(tag: string, file: string): Promise<void> {
+    for (let i = 10; i < 30; i++)
+      await harness.api('PATCH', `products(productnumber='${pn(i)}')`, {
+        body: { name: `${tag} ${i}` }
+      })
+    harness.sandbox.controls.faults.configure({ latencyMs: 60 })
+    try {
+      const args = ['pull', '--env', 'sb', '--table', 'product', '--page-size', '1']
+      const killed = startDvsync([...args, '--export', file, '--data-dir', cli.dataDir])
+      await killed.waitFor(/product \(delta\): 3 pages/)
+      killed.child.kill('SIGKILL')
+      expect((await killed.exited).signal).toBe('SIGKILL')
+    } finally {
+      harness.sandbox.controls.faults.configure({ latencyMs: 0 })
+    }
+    expect(existsSync(file)).toBe(false)
+  }
+
+  it('the next export holds the killed run’s changes too, and says so in --json and the run’s details', async () => {
+    await killedExport('Killed once', join(cli.dataDir, 'killed-1.csv'))
+    const file = join(cli.dataDir, 'after-kill.csv')
+    const run = await cli.run(words(`pull --env sb --table product --export ${file} --json`))
+    expect(run.code, said(run)).toBe(0)
+    const result = jsonOf(run)
+    const killedRun = result.export.earlierRuns[0]?.runId
+    expect(result.export).toMatchObject({
+      file,
+      records: 20,
+      runs: [killedRun, result.runId],
+      earlierRuns: [{ runId: expect.any(Number), status: 'interrupted', records: 3 }]
+    })
+    // This pull found only what the killed one had not committed.
+    expect(result.updated).toBe(17)
+    const rows = parse(readFileSync(file, 'utf8'), { columns: true, bom: true }) as Record<
+      string,
+      string
+    >[]
+    expect(new Set(rows.map((r) => r['key']))).toEqual(
+      new Set(Array.from({ length: 20 }, (_, i) => pn(i + 10)))
+    )
+    for (const row of rows) expect(row['name']).toBe(`Killed once ${Number(row['key']!.slice(-2))}`)
+    const store = openStore(cli.dataDir)
+    try {
+      expect(store.runs.get(result.runId)?.details['export']).toMatchObject({
+        file,
+        records: 20,
+        runs: [killedRun, result.runId],
+        earlier: [{ runId: killedRun, status: 'interrupted', records: 3 }]
+      })
+    } finally {
+      store.close()
+    }
+    // Complete, so the next export starts after it: nothing earlier, nothing said about it.
+    const next = await cli.run(
+      words(`pull --env sb --table product --export ${join(cli.dataDir, 'quiet.csv')} --json`)
+    )
+    expect(jsonOf(next).export).toMatchObject({
+      records: 0,
+      runs: [jsonOf(next).runId],
+      earlierRuns: []
+    })
+  })
+
+  it('the text says which earlier runs the file covers', async () => {
+    await killedExport('Killed twice', join(cli.dataDir, 'killed-2.csv'))
+    const file = join(cli.dataDir, 'after-kill.ndjson')
+    const run = await cli.run(words(`pull --env sb --table product --export ${file}`))
+    expect(run.code, said(run)).toBe(0)
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^Exported 20 changes to ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\. It includes 3 from earlier pulls whose changes no complete export had yet: run \\d+ \\(interrupted, 3\\)\\.$`,
+        'm'
+      )
+    )
+    const lines = readFileSync(file, 'utf8').trim().split('\n')
+    expect(lines).toHaveLength(20)
   })
 })

@@ -295,6 +295,40 @@ export class MetadataClient {
   }
 
   /**
+   * Deletes an alternate key (EntityKeyMetadata supports DELETE, reference §2.4; the address is
+   * `EntityDefinitions(LogicalName='t')/Keys(LogicalName='k')`, §2.5). Deleting a key whose
+   * index job is pending or running cancels the job.
+   */
+  async deleteKey(table: string, keyLogicalName: string): Promise<void> {
+    const { name, path } = definitionOf(table)
+    await this.transport
+      .send({
+        method: 'DELETE',
+        url: `${path}/Keys(LogicalName='${encodeURIComponent(keyLogicalName.replace(/'/g, "''"))}')`,
+        // Deleting twice ends in 404, which the caller reports as a key that is not there.
+        idempotent: true
+      })
+      .catch(unknownTable(name))
+  }
+
+  /**
+   * Queues a new index job for a key whose index failed: the ReactivateEntityKey action (Learn:
+   * webapi/reference/reactivateentitykey; parameters EntityLogicalName, EntityKeyLogicalName).
+   */
+  async reactivateKey(table: string, keyLogicalName: string): Promise<void> {
+    const { name } = definitionOf(table)
+    await this.transport.send({
+      method: 'POST',
+      url: 'ReactivateEntityKey',
+      idempotent: true,
+      body: JSON.stringify({
+        EntityLogicalName: name,
+        EntityKeyLogicalName: keyLogicalName.toLowerCase()
+      })
+    })
+  }
+
+  /**
    * Whether the table has CreateMultiple and UpdateMultiple (and so UpsertMultiple), asked the
    * documented way through sdkmessagefilters (reference §4.2).
    */

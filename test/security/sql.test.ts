@@ -50,7 +50,11 @@ const REVIEWED: Record<string, Record<string, string>> = {
     'key.map((c) => `"k_${c}"`).join(\', \')': KEY_COLUMNS,
     seenTable: "the literal 'temp.plan_seen' (its type allows nothing else)",
     where: KEY_COLUMNS,
-    on: `"m.k_<column> = json_extract(j.value, '$[<index>]')" terms: ${KEY_COLUMNS}; the index a number; the tuples go in as one ? (JSON)`
+    on: `"m.k_<column> = json_extract(j.value, '$[<index>]')" terms: ${KEY_COLUMNS}; the index a number; the tuples go in as one ? (JSON)`,
+    picks: '"json_extract(data, ?) AS c<index>" terms: the index a number, the JSON paths as ?',
+    "aliases.join(', ')": 'the aliases c0, c1, … (numbers only)',
+    present: '"c<index> IS NOT NULL" terms (numbers only)',
+    groups: '"c<index> COLLATE NOCASE" terms (numbers only)'
   },
   'src-main/store/repositories/mirrors.ts': { mirrorId: 'a number (the mirror id)' },
   'src-main/store/repositories/plans.ts': { "where.join(' AND ')": FIXED, sql: FIXED },

@@ -2,10 +2,13 @@ import type { Command } from 'commander'
 import { jsonPropertyOf } from '../../../src-shared/model/metadata'
 import {
   createAlternateKey,
+  deleteAlternateKey,
   enableChangeTracking,
   findKey,
   isKeyBuilding,
-  keyFailureAdvice
+  keyDuplicates,
+  keyFailureAdvice,
+  reactivateAlternateKey
 } from '../../app/metadata-operations'
 import { CliError } from '../exit-codes'
 import { textTable, commaList } from '../format'
@@ -27,6 +30,10 @@ const positiveNumber =
       throw new CliError(`${flag} must be a number above 0 (got '${text}').`)
     return n
   }
+
+/** What to run next for a key whose index failed. */
+const failedKeyCommands = (flags: EnvTable & { name: string }): string =>
+  `See them with: dvsync key duplicates --env ${flags.env} --table ${flags.table} --name ${flags.name}; then: dvsync key reactivate --env ${flags.env} --table ${flags.table} --name ${flags.name} --wait`
 
 export function registerMetadata(program: Command, context: CommandContext): void {
   program
@@ -107,9 +114,8 @@ export function registerMetadata(program: Command, context: CommandContext): voi
       )
     })
 
-  program
-    .command('key')
-    .description('Alternate keys.')
+  const key = program.command('key').description('Alternate keys.')
+  key
     .command('create')
     .description(
       'Create an alternate key; Dataverse builds its index in the background (Pending → Active).'
@@ -141,7 +147,10 @@ export function registerMetadata(program: Command, context: CommandContext): voi
           key = await findKey(metadata, flags.table, flags.name)
         }
         if (key?.status === 'Failed') {
-          throw new CliError(keyFailureAdvice({ schemaName: flags.name, columns }), 1)
+          throw new CliError(
+            `${keyFailureAdvice({ schemaName: flags.name, columns })} ${failedKeyCommands(flags)}`,
+            1
+          )
         }
         context.output.result(
           { table: flags.table, key },
@@ -150,6 +159,95 @@ export function registerMetadata(program: Command, context: CommandContext): voi
         )
       }
     )
+
+  key
+    .command('delete')
+    .description('Delete an alternate key (an index still being built is cancelled with it).')
+    .requiredOption('--env <name>', 'environment')
+    .requiredOption('--table <logical>', 'table logical name')
+    .requiredOption('--name <schema>', 'key schema or logical name')
+    .action(async (flags: EnvTable & { name: string }) => {
+      const services = await context.services()
+      const metadata = services.client(services.environment(flags.env)).metadata
+      const deleted = await deleteAlternateKey(metadata, flags.table, flags.name)
+      context.output.result(
+        { table: flags.table, deleted: deleted.schemaName },
+        () => `Deleted key ${deleted.schemaName} (${deleted.columns.join(', ')}) of ${flags.table}.`
+      )
+    })
+
+  key
+    .command('reactivate')
+    .description(
+      'Build the index of a Failed key again (ReactivateEntityKey), once its duplicates are gone.'
+    )
+    .requiredOption('--env <name>', 'environment')
+    .requiredOption('--table <logical>', 'table logical name')
+    .requiredOption('--name <schema>', 'key schema or logical name')
+    .option('--wait', 'wait until the index is Active (or Failed again)')
+    .option('--timeout <seconds>', 'how long --wait waits', positiveNumber('--timeout'), 600)
+    .action(async (flags: EnvTable & { name: string; wait?: boolean; timeout: number }) => {
+      const services = await context.services()
+      const metadata = services.client(services.environment(flags.env)).metadata
+      let found = await reactivateAlternateKey(metadata, flags.table, flags.name)
+      const deadline = Date.now() + flags.timeout * 1000
+      let polls = 0
+      while (flags.wait && found && isKeyBuilding(found) && Date.now() < deadline) {
+        context.output.info(`Key ${found.schemaName}: ${found.status}…`)
+        await sleep(Math.min(2000, 250 * 2 ** polls++))
+        found = await findKey(metadata, flags.table, found.schemaName)
+      }
+      if (found?.status === 'Failed')
+        throw new CliError(`${keyFailureAdvice(found)} ${failedKeyCommands(flags)}`, 1)
+      context.output.result(
+        { table: flags.table, key: found },
+        () =>
+          `Key ${found?.schemaName ?? flags.name} on ${flags.table}: ${found?.status ?? 'queued'}.`
+      )
+    })
+
+  key
+    .command('duplicates')
+    .description("The values more than one record holds in a key's columns, from the mirror.")
+    .requiredOption('--env <name>', 'environment')
+    .requiredOption('--table <logical>', 'table logical name')
+    .requiredOption('--name <schema>', 'key schema or logical name')
+    .option('--limit <n>', 'values to list, most repeated first', positiveNumber('--limit'), 50)
+    .action(async (flags: EnvTable & { name: string; limit: number }) => {
+      const services = await context.services()
+      const environment = services.environment(flags.env)
+      const metadata = services.client(environment).metadata
+      const found = await keyDuplicates(
+        metadata,
+        services.store,
+        environment,
+        flags.table,
+        flags.name,
+        Math.floor(flags.limit)
+      )
+      context.output.result(
+        {
+          table: flags.table,
+          key: found.key.schemaName,
+          mirroredAt: found.mirroredAt,
+          duplicates: found.duplicates
+        },
+        () =>
+          found.duplicates.length
+            ? [
+                `Values of ${found.key.columns.join(' + ')} held by more than one ${flags.table} record (mirror pulled ${found.mirroredAt ?? 'never'}):`,
+                textTable(
+                  [...found.key.columns, 'records', 'ids'],
+                  found.duplicates.map((d) => [
+                    ...d.values.map((v) => (v === null ? '' : String(v))),
+                    String(d.records),
+                    d.ids.join(' ') + (d.records > d.ids.length ? ' …' : '')
+                  ])
+                )
+              ].join('\n')
+            : `No two ${flags.table} records in the mirror share ${found.key.columns.join(' + ')} (pulled ${found.mirroredAt ?? 'never'}); pull again if the duplicates were just removed, then: dvsync key reactivate --env ${flags.env} --table ${flags.table} --name ${found.key.schemaName}`
+      )
+    })
 
   program
     .command('tracking')

@@ -10,7 +10,7 @@ import {
 import { countCollection, queryCollection } from '../data/query-collection'
 import { findRecord, notFound, resolveIdentity } from '../data/records'
 import { csdlDocument } from '../metadata/csdl'
-import { runKeyJobs } from '../metadata/keys'
+import { reactivateKey, runKeyJobs } from '../metadata/keys'
 import { entityDefinitionsRoute } from '../metadata/metadata-routes'
 import {
   organizationsRoute,
@@ -25,7 +25,7 @@ import type { SandboxState } from '../state'
 import type { ApiRequest, ApiResponse, RequestContext } from './api-types'
 import { handleBatch } from './batch'
 import { errors, ODataError } from './errors'
-import { errorResponse } from './responses'
+import { errorResponse, noContent } from './responses'
 
 /**
  * The Web API, as one synchronous function from request to response. Synchronous on purpose:
@@ -71,6 +71,18 @@ function route(state: SandboxState, req: ApiRequest): ApiResponse {
       return organizationsRoute(ctx, first)
     case 'sdkmessagefilters':
       return sdkMessageFilters(ctx)
+    case 'ReactivateEntityKey':
+    case 'Microsoft.Dynamics.CRM.ReactivateEntityKey':
+      return only(ctx, 'POST', () => {
+        let body: unknown
+        try {
+          body = JSON.parse(ctx.req.body || '{}')
+        } catch {
+          throw errors.badRequest('The request body is not valid JSON.', '0x80048d19')
+        }
+        ctx.state.write(() => reactivateKey(ctx.state, body))
+        return noContent()
+      })
   }
   const table = state.catalog.tableBySet(first.name)
   if (!table) throw errors.notFoundSegment(first.name)

@@ -138,6 +138,42 @@ export function deleteKey(state: SandboxState, table: TableModel, logicalName: s
 }
 
 /**
+ * The ReactivateEntityKey action (Learn: webapi/reference/reactivateentitykey — "Submit a new
+ * asynchronous system job to create the index for the key", parameters EntityLogicalName and
+ * EntityKeyLogicalName, no return value): a Failed key goes back to Pending and its index job
+ * runs again, Active if the duplicates are gone, Failed again if not. The docs are silent on a
+ * key that is not Failed; the sandbox leaves a Pending, InProgress or Active key as it is.
+ */
+export function reactivateKey(state: SandboxState, body: unknown): void {
+  const params = (body ?? {}) as { EntityLogicalName?: unknown; EntityKeyLogicalName?: unknown }
+  const tableName = params.EntityLogicalName
+  const keyName = params.EntityKeyLogicalName
+  if (typeof tableName !== 'string' || typeof keyName !== 'string')
+    throw errors.badRequest(
+      'ReactivateEntityKey needs the parameters EntityLogicalName and EntityKeyLogicalName.',
+      '0x80048d19'
+    )
+  const table = state.catalog.table(tableName.toLowerCase())
+  if (!table)
+    throw errors.badRequest(`Could not find an entity with name '${tableName}'.`, '0x80040217')
+  const key = table.keys.find((k) => k.logicalName === keyName.toLowerCase())
+  if (!key)
+    throw errors.badRequest(
+      `Table '${table.logicalName}' has no alternate key '${keyName}'.`,
+      '0x80048d19'
+    )
+  if (key.status !== 'Failed') return
+  const dueAt = state.clock.now() + state.keyActivationDelayMs
+  state.catalog.updateTable(table.logicalName, (def) => {
+    const stored = def.keys?.find(
+      (k) => (k.logicalName ?? k.schemaName.toLowerCase()) === key.logicalName
+    )
+    if (stored) Object.assign(stored, { status: 'Pending', dueAt })
+  })
+  runKeyJobs(state)
+}
+
+/**
  * Moves keys along Pending → InProgress → Active/Failed as the sandbox clock passes their due
  * time. Called at the start of every request, so no timer keeps the process alive.
  */

@@ -161,6 +161,39 @@ export class MirrorRows {
     return found
   }
 
+  /**
+   * Values of `columns` that more than one record holds — why a key's index failed — with how
+   * many records hold each and a few of their ids, the most repeated first. Text compares
+   * without regard to case, as the key would. Reads the JSON of every row (a key whose index
+   * failed may have no generated column here), so it is for an admin's question, not planning.
+   */
+  duplicates(
+    columns: readonly string[],
+    limit: number
+  ): { values: unknown[]; records: number; ids: string[] }[] {
+    // Only numbered aliases are written into the SQL; the JSON paths go in as parameters.
+    const picks = columns.map((_, i) => `json_extract(data, ?) AS c${i}`).join(', ')
+    const aliases = columns.map((_, i) => `c${i}`)
+    const present = aliases.map((a) => `${a} IS NOT NULL`).join(' AND ')
+    const groups = aliases.map((a) => `${a} COLLATE NOCASE`).join(', ')
+    const rows = this.db
+      .prepare(
+        `SELECT json_array(${aliases.join(', ')}) AS k, count(*) AS n, json_group_array(id) AS ids
+         FROM (SELECT id, ${picks} FROM ${this.table}) WHERE ${present}
+         GROUP BY ${groups} HAVING count(*) > 1 ORDER BY n DESC, k LIMIT ?`
+      )
+      .all(...columns.map((c) => `$."${c.replace(/"/g, '""')}"`), limit) as {
+      k: string
+      n: number
+      ids: string
+    }[]
+    return rows.map((r) => ({
+      values: JSON.parse(r.k) as unknown[],
+      records: r.n,
+      ids: (JSON.parse(r.ids) as string[]).slice(0, 5)
+    }))
+  }
+
   /** Key lookups only on columns with a generated, indexed column: never a table scan. */
   private checkIndexed(columns: readonly string[]): void {
     const known = new Set(this.mirror.keys.flat())

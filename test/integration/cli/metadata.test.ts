@@ -179,4 +179,66 @@ describe('changing metadata', () => {
       /does not allow change tracking on 'new_setting' \(CanChangeTrackingBeEnabled is false\)/
     )
   })
+
+  it('a Failed key: its duplicates from the mirror, reactivated once they are gone, deleted', async () => {
+    // Issue 12, item 10: a Failed key was a dead end.
+    const notMirrored = await cli.run(
+      words('key duplicates --env sb --table new_project --name new_Code2Key')
+    )
+    expect(notMirrored.code, said(notMirrored)).toBe(2)
+    expect(notMirrored.stderr).toMatch(
+      /not mirrored, so its duplicates can't be listed here\. Pull it first: dvsync pull --env sb --table new_project/
+    )
+    const pulled = await cli.run(words('pull --env sb --table new_project'))
+    expect(pulled.code, said(pulled)).toBe(0)
+    const listed = await cli.run(
+      words('key duplicates --env sb --table new_project --name new_code2key --json')
+    )
+    expect(listed.code, said(listed)).toBe(0)
+    const found = jsonOf(listed)
+    expect(found).toMatchObject({
+      key: 'new_Code2Key',
+      duplicates: [{ values: ['SAME'], records: 2 }]
+    })
+    expect(found.duplicates).toHaveLength(1)
+    const text = await cli.run(
+      words('key duplicates --env sb --table new_project --name new_Code2Key')
+    )
+    expect(text.stdout).toMatch(/^SAME +2 /m)
+
+    // Reactivating while the duplicates are still there fails again, and says what to do.
+    const early = await cli.run(
+      words('key reactivate --env sb --table new_project --name new_Code2Key --wait')
+    )
+    expect(early.code, said(early)).toBe(1)
+    expect(early.stderr).toMatch(
+      /See them with: dvsync key duplicates --env sb --table new_project/
+    )
+
+    const [twin] = found.duplicates[0].ids as string[]
+    await harness.api('PATCH', `new_projects(${twin})`, { body: { new_code2: 'UNIQUE' } })
+    const fixed = await cli.run(
+      words('key reactivate --env sb --table new_project --name new_Code2Key --wait --json')
+    )
+    expect(fixed.code, said(fixed)).toBe(0)
+    expect(jsonOf(fixed).key).toMatchObject({ schemaName: 'new_Code2Key', status: 'Active' })
+    const active = await cli.run(
+      words('key reactivate --env sb --table new_project --name new_Code2Key')
+    )
+    expect(active.code, said(active)).toBe(2)
+    expect(active.stderr).toMatch(/is Active; only a key whose index failed can be reactivated/)
+
+    const deleted = await cli.run(
+      words('key delete --env sb --table new_project --name new_Code2Key --json')
+    )
+    expect(deleted.code, said(deleted)).toBe(0)
+    expect(jsonOf(deleted)).toEqual({ table: 'new_project', deleted: 'new_Code2Key' })
+    const keys = jsonOf(await cli.run(words('keys --env sb --table new_project --json')))
+    expect(keys.keys.map((k: { schemaName: string }) => k.schemaName)).toEqual(['new_Code1Key'])
+    const again = await cli.run(
+      words('key delete --env sb --table new_project --name new_Code2Key')
+    )
+    expect(again.code, said(again)).toBe(2)
+    expect(again.stderr).toMatch(/has no alternate key 'new_Code2Key'\. Its keys: new_Code1Key\./)
+  })
 })

@@ -73,6 +73,38 @@ describe('§2.4 / §2.5 creating alternate keys', () => {
     expect(key.json.EntityKeyIndexStatus).toBe('Failed')
   })
 
+  it('ReactivateEntityKey queues the job again: Failed while duplicates remain, then Active', async () => {
+    // Learn: webapi/reference/reactivateentitykey (an unbound action, two string parameters,
+    // no return value). The key of the test above failed over two accounts with fax 555-DUP.
+    const path = "EntityDefinitions(LogicalName='account')/Keys(LogicalName='faxkey')"
+    const reactivate = () =>
+      h.api('POST', 'ReactivateEntityKey', {
+        body: { EntityLogicalName: 'account', EntityKeyLogicalName: 'faxkey' }
+      })
+    expect((await reactivate()).status).toBe(204)
+    expect((await h.api('GET', path)).json.EntityKeyIndexStatus).toBe('Pending')
+    h.sandbox.controls.advanceClock(DELAY)
+    expect((await h.api('GET', path)).json.EntityKeyIndexStatus).toBe('Failed')
+
+    const twins = (await h.api('GET', "accounts?$select=accountid&$filter=fax eq '555-DUP'")).json
+      .value as { accountid: string }[]
+    expect(twins).toHaveLength(2)
+    await h.api('PATCH', `accounts(${twins[0]!.accountid})`, { body: { fax: '555-ONE' } })
+    expect((await reactivate()).status).toBe(204)
+    h.sandbox.controls.advanceClock(DELAY)
+    expect((await h.api('GET', path)).json.EntityKeyIndexStatus).toBe('Active')
+    // The docs say nothing of an Active key; the sandbox leaves it Active.
+    expect((await reactivate()).status).toBe(204)
+    expect((await h.api('GET', path)).json.EntityKeyIndexStatus).toBe('Active')
+
+    const unknown = await h.api('POST', 'ReactivateEntityKey', {
+      body: { EntityLogicalName: 'account', EntityKeyLogicalName: 'nosuchkey' }
+    })
+    expect(unknown.status).toBe(400)
+    const missing = await h.api('POST', 'ReactivateEntityKey', { body: {} })
+    expect(missing.status).toBe(400)
+  })
+
   it('refuses a name or a column set that is already used (0x80060893, 0x80060894)', async () => {
     await h.api('POST', keysOf, {
       body: { SchemaName: 'new_code2_key', KeyAttributes: ['new_code2'] }

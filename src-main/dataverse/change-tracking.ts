@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import { DataverseError, InvalidDeltaTokenError, ProtocolError } from './errors'
 import { pages } from './query'
 import type { Transport } from './transport'
+import { quoteResponse } from './transport-answers'
 
 /** One change from a change-tracking response (reference §1.3). */
 export type Change =
@@ -12,6 +14,14 @@ export interface ChangePage {
   changes: Change[]
   /** On the last page only: the link for the next delta request; store it with this page. */
   deltaLink?: string
+  /**
+   * Selected columns some rows of this page came without, and how many rows: the Web API
+   * returns every selected column, null ones as null (retrieve-and-execute-predefined-queries.md:
+   * "a record will include a property with a null value" for OData queries), though Microsoft's
+   * own delta example omits one (use-change-tracking-synchronize-data-external-systems.md;
+   * reference §1.3). Such rows are mirrored without those columns; the caller says so.
+   */
+  missingColumns?: Record<string, number>
 }
 
 export interface TrackOptions {
@@ -27,6 +37,13 @@ export interface TrackOptions {
 
 /** A record id: exactly a GUID. It goes into the mirror, and from there into URLs and $batch. */
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+/**
+ * Pages in a row that repeat one already read (same records, same ETags) before the read is
+ * given up: a service paging through fresh links over the same rows would never end, and on an
+ * initial pull every repeat would be journaled as created again.
+ */
+export const MAX_REPEATED_PAGES = 10
+
 /** The GUID inside an `@id` such as `https://…/accounts(<guid>)`. */
 const GUID_IN = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/
 
@@ -41,7 +58,10 @@ export async function* trackChanges(
 ): AsyncGenerator<ChangePage> {
   const first = options.deltaLink ?? `${options.entitySet}?$select=${options.select.join(',')}`
   const isDelta = options.deltaLink !== undefined
+  if (isDelta) storedLinkUsable(transport, options.entitySet, options.deltaLink!)
   let pageNumber = 0
+  const seenPages = new Set<string>()
+  let repeated = 0
   try {
     for await (const page of pages(transport, first, {
       prefer: isDelta ? [] : ['odata.track-changes'],
@@ -64,9 +84,20 @@ export async function* trackChanges(
           `The last page of ${options.entitySet} changes carried no @odata.deltaLink; the sync can't continue from it.`
         )
       }
+      if (!page.nextLink) deltaLinkUsable(transport, options.entitySet, page.deltaLink!)
+      const changes = page.rows.map((row) => toChange(row, options.primaryId, options.entitySet))
+      const print = fingerprint(changes)
+      repeated = changes.length > 0 && seenPages.has(print) ? repeated + 1 : 0
+      if (repeated >= MAX_REPEATED_PAGES)
+        throw new ProtocolError(
+          `The service sent the same page of ${options.entitySet} changes ${repeated + 1} times under different links (page ${pageNumber}, link '${quoteResponse((page.nextLink ?? '').slice(0, 200))}'); reading on would never end, so the read stopped. Try again later; if it persists, check what answers at the environment URL.`
+        )
+      seenPages.add(print)
+      const missingColumns = missingOf(changes, options.select)
       yield {
-        changes: page.rows.map((row) => toChange(row, options.primaryId, options.entitySet)),
-        ...(page.nextLink ? {} : { deltaLink: page.deltaLink! })
+        changes,
+        ...(page.nextLink ? {} : { deltaLink: page.deltaLink! }),
+        ...(missingColumns ? { missingColumns } : {})
       }
     }
   } catch (err) {
@@ -77,6 +108,57 @@ export async function* trackChanges(
     }
     throw err
   }
+}
+
+/**
+ * A delta link is stored only when it points into the environment: stored, a link to another host
+ * would make every later pull fail (the transport never sends the token there).
+ */
+function deltaLinkUsable(transport: Transport, entitySet: string, link: string): void {
+  try {
+    transport.resolve(link)
+  } catch (err) {
+    if (!(err instanceof ProtocolError)) throw err
+    throw new ProtocolError(
+      `The service sent a delta link for ${entitySet} that points outside the environment ${transport.origin} ('${quoteResponse(link.slice(0, 200))}'); it was not stored, and the pages read are kept. Check the environment URL, then pull again.`
+    )
+  }
+}
+
+/** A stored delta link that can't be followed (another host): only a full pull gets past it. */
+function storedLinkUsable(transport: Transport, entitySet: string, link: string): void {
+  try {
+    transport.resolve(link)
+  } catch (err) {
+    if (!(err instanceof ProtocolError)) throw err
+    throw new ProtocolError(
+      `The stored delta link for ${entitySet} points outside the environment ${transport.origin} ('${quoteResponse(link.slice(0, 200))}'), so it was not followed and your token stayed here. A full pull starts over without it: dvsync pull --full (or a full pull in the app) reads the table again and stores a new link.`
+    )
+  }
+}
+
+/** The page's records and versions, to tell a page served again from a new one. */
+function fingerprint(changes: readonly Change[]): string {
+  const hash = createHash('sha1')
+  for (const c of changes)
+    hash.update(`${c.kind}:${c.id}:${c.kind === 'upsert' ? (c.etag ?? '') : ''}\n`)
+  return hash.digest('base64')
+}
+
+function missingOf(
+  changes: readonly Change[],
+  select: readonly string[]
+): Record<string, number> | undefined {
+  let missing: Record<string, number> | undefined
+  for (const change of changes) {
+    if (change.kind !== 'upsert') continue
+    for (const column of select)
+      if (!Object.hasOwn(change.values, column)) {
+        missing ??= {}
+        missing[column] = (missing[column] ?? 0) + 1
+      }
+  }
+  return missing
 }
 
 function looksLikeBadToken(err: DataverseError): boolean {

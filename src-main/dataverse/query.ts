@@ -1,5 +1,7 @@
+import { ProtocolError } from './errors'
 import { readCollection } from './odata-json'
 import type { Transport } from './transport'
+import { quoteResponse } from './transport-answers'
 
 export interface PageOptions {
   /** Rows per page, at most 5,000 (reference §8.2). */
@@ -20,8 +22,17 @@ export interface Page {
 }
 
 /**
+ * Empty pages in a row, each with a next link, before a read is given up as going nowhere. The
+ * Web API sends a next link only when more rows follow (page-results.md; reference §8.2), so
+ * even one empty page is odd; twenty is a loop with fresh links.
+ */
+export const MAX_EMPTY_PAGES = 20
+
+/**
  * A query's pages as an async iterable: never the whole table in memory. The next link is
- * followed exactly as the service sent it (it is opaque), and only within the environment.
+ * followed exactly as the service sent it (it is opaque), and only within the environment. A
+ * link already followed in this read, or a run of empty pages, is a ProtocolError naming the
+ * link: a service that points back at a page would otherwise be read forever.
  */
 export async function* pages(
   transport: Transport,
@@ -48,15 +59,30 @@ export async function* pages(
       ...(typeof body['@odata.count'] === 'number' ? { count: body['@odata.count'] } : {})
     }
   }
+  const followed = new Set<string>([transport.resolve(firstUrl)])
+  let pageCount = 0
+  let empty = 0
+  const follow = (page: Page): Promise<Page> => {
+    const link = page.nextLink!
+    const url = transport.resolve(link)
+    empty = page.rows.length === 0 ? empty + 1 : 0
+    if (followed.has(url) || empty >= MAX_EMPTY_PAGES)
+      throw new ProtocolError(
+        `${followed.has(url) ? 'The service sent a next-page link already followed' : `The service sent ${empty} empty pages in a row, each with a next-page link,`} while reading ${describeUrl(firstUrl).replace(/^the page of /, '')} (page ${pageCount}, link '${quoteResponse(link.slice(0, 200))}'); reading on would never end, so the read stopped. Try again later; if it persists, check what answers at the environment URL.`
+      )
+    followed.add(url)
+    return fetchPage(url)
+  }
   let current: Promise<Page> | undefined = fetchPage(firstUrl)
   try {
     while (current) {
       const page: Page = await current
+      pageCount += 1
       current = undefined
-      if (page.nextLink && options.prefetch) current = fetchPage(page.nextLink)
+      if (page.nextLink && options.prefetch) current = follow(page)
       yield page
       // Without prefetch the next request starts only when the caller asks for the next page.
-      if (page.nextLink && !current) current = fetchPage(page.nextLink)
+      if (page.nextLink && !current) current = follow(page)
     }
   } finally {
     // A caller that stops early may leave a prefetched page behind: settle it quietly.

@@ -7,9 +7,14 @@ import type { HttpResponse } from './transport'
 
 /**
  * The body as text (UTF-8, as Response.text() decodes it), or undefined when it grows past
- * `limit` bytes: reading stops there and the connection is dropped.
+ * `limit` bytes: reading stops there and the connection is dropped. `onChunk` hears each piece
+ * (the transport's idle timer).
  */
-export async function readBody(res: Response, limit: number): Promise<string | undefined> {
+export async function readBody(
+  res: Response,
+  limit: number,
+  onChunk: () => void = () => undefined
+): Promise<string | undefined> {
   if (!res.body) return ''
   if (Number(res.headers.get('content-length')) > limit) {
     await res.body.cancel()
@@ -19,6 +24,7 @@ export async function readBody(res: Response, limit: number): Promise<string | u
   let total = 0
   for await (const chunk of res.body) {
     total += chunk.byteLength
+    onChunk()
     // Leaving the loop cancels the stream, which closes the connection.
     if (total > limit) return undefined
     chunks.push(chunk)
@@ -49,13 +55,24 @@ export function quoteResponse(text: string): string {
     .replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted token]')
 }
 
+/**
+ * The longest wait a Retry-After may ask for. Dataverse's service protection limits count requests
+ * and execution time over a sliding 5-minute window (api-limits.md; reference §6.1), so no honest
+ * wait is longer than that window: once it has passed, what was counted has left it. A longer
+ * value (86400, 999999999 — past setTimeout's 2^31-1 ms, where Node fires at once and warns) is
+ * a broken or hostile server; it is waited for 5 minutes, and the throttle budget still applies.
+ */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000
+
+/** The wait Retry-After asks for (seconds or an HTTP date), within MAX_RETRY_AFTER_MS. */
 export function retryAfterMs(response: HttpResponse): number | undefined {
-  const header = response.headers.get('retry-after')
+  const header = response.headers.get('retry-after')?.trim()
   if (!header) return undefined
-  const seconds = Number(header)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  // Delta-seconds is 1*DIGIT (RFC 9110 §10.2.3): '1e3', '-1', '0x10' or '' are not waits.
+  if (/^\d+$/.test(header)) return Math.min(Number(header) * 1000, MAX_RETRY_AFTER_MS)
   const date = Date.parse(header)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+  if (Number.isNaN(date) || !/[a-z]/i.test(header)) return undefined
+  return Math.min(Math.max(0, date - Date.now()), MAX_RETRY_AFTER_MS)
 }
 
 /** Dataverse's `{"error":{"code","message"}}`, or what can be said of another body. */

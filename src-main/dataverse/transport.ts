@@ -22,8 +22,17 @@ export interface TransportOptions {
   metrics?: RequestMetrics
   /** Most requests in flight at once, whatever the server hints. */
   maxParallelism?: number
-  /** Per attempt; a response slower than this is abandoned and retried. */
+  /**
+   * Per attempt (default 120 s, the Dataverse SDK clients' own request timeout): an answer not
+   * complete by then is abandoned, and retried once at most, so a server that trickles bytes
+   * (slow loris) costs two timeouts, each said by a retry event, not six in silence.
+   */
   timeoutMs?: number
+  /**
+   * Once the headers have come, the longest gap between two pieces of the body (default 60 s, or
+   * timeoutMs when shorter): a connection that stalls mid-answer is given up before the timeout.
+   */
+  idleTimeoutMs?: number
   /** Attempts for 5xx and dropped connections (429s have their own budget). */
   maxAttempts?: number
   /**
@@ -46,7 +55,8 @@ export interface TransportOptions {
 }
 
 export type TransportEvent =
-  | { kind: 'throttled'; waitMs: number; resource: string }
+  /** `retryAfter`: the header as the service sent it, when it sent one (the wait may be capped). */
+  | { kind: 'throttled'; waitMs: number; resource: string; retryAfter?: string }
   | { kind: 'retry'; attempt: number; reason: string; waitMs: number; resource: string }
 
 export interface HttpRequest {
@@ -70,6 +80,8 @@ const RETRYABLE_STATUS = new Set([500, 502, 503, 504])
 /** The Web API never redirects; a redirect is followed by no one, with or without the token. */
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308])
 const DEFAULT_MAX_RESPONSE_BYTES = 256 * 2 ** 20
+/** Attempts that ended in a timeout before the request is given up (see timeoutMs). */
+const MAX_TIMEOUT_ATTEMPTS = 2
 
 /**
  * The one way requests leave the product: bearer token, OData headers, parallelism gate,
@@ -95,6 +107,7 @@ export class Transport {
       environmentUrl: config.environmentUrl,
       tokens: config.tokens,
       timeoutMs: config.timeoutMs ?? 120_000,
+      idleTimeoutMs: Math.min(config.idleTimeoutMs ?? 60_000, config.timeoutMs ?? 120_000),
       maxAttempts: config.maxAttempts ?? 6,
       maxConnectAttempts: config.maxConnectAttempts ?? 3,
       maxThrottleRetries: config.maxThrottleRetries ?? 30,
@@ -132,6 +145,7 @@ export class Transport {
     const idempotent = request.idempotent ?? request.method !== 'POST'
     let attempt = 0
     let throttles = 0
+    let timeouts = 0
     let refreshed = false
     let forceRefresh = false
     let lastProblem: string
@@ -175,8 +189,14 @@ export class Transport {
             )
           }
           const waitMs = retryAfterMs(response) ?? this.backoff(throttles)
+          const asked = response.headers.get('retry-after')
           this.metrics.throttle(waitMs)
-          this.config.onEvent?.({ kind: 'throttled', waitMs, resource })
+          this.config.onEvent?.({
+            kind: 'throttled',
+            waitMs,
+            resource,
+            ...(asked !== null ? { retryAfter: quoteResponse(asked.slice(0, 40)) } : {})
+          })
           await this.options.sleep(waitMs, request.signal)
           attempt -= 1
           continue
@@ -214,11 +234,15 @@ export class Transport {
       }
       lastProblem = outcome.problem
       if (outcome.cancelled) throw new CancelledError()
+      if (outcome.timedOut) timeouts += 1
       // A request that may have reached the server is only repeated when repeating is harmless.
       const budget = outcome.mayHaveArrived
         ? this.options.maxAttempts
         : Math.min(this.options.maxAttempts, this.options.maxConnectAttempts)
-      const retry = (idempotent || !outcome.mayHaveArrived) && attempt < budget
+      const retry =
+        (idempotent || !outcome.mayHaveArrived) &&
+        attempt < budget &&
+        timeouts < MAX_TIMEOUT_ATTEMPTS
       if (!retry) {
         this.metrics.failure()
         throw new UnreachableError(
@@ -237,7 +261,13 @@ export class Transport {
     forceRefresh: boolean
   ): Promise<
     | { kind: 'response'; response: HttpResponse }
-    | { kind: 'failed'; problem: string; mayHaveArrived: boolean; cancelled: boolean }
+    | {
+        kind: 'failed'
+        problem: string
+        mayHaveArrived: boolean
+        cancelled: boolean
+        timedOut: boolean
+      }
   > {
     let token: string
     try {
@@ -255,9 +285,23 @@ export class Transport {
     const release = await this.concurrency.acquire()
     const started = performance.now()
     let sent = false
+    const idle = new AbortController()
+    let idleTimer: NodeJS.Timeout | undefined
+    let stalled = false
+    const stillComing = (): void => {
+      clearTimeout(idleTimer)
+      idleTimer = setTimeout(() => {
+        stalled = true
+        idle.abort()
+      }, this.options.idleTimeoutMs)
+    }
     try {
       const timeout = AbortSignal.timeout(this.options.timeoutMs)
-      const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout
+      const signal = AbortSignal.any([
+        ...(request.signal ? [request.signal] : []),
+        timeout,
+        idle.signal
+      ])
       const headers: Record<string, string> = {
         Accept: 'application/json',
         'OData-MaxVersion': '4.0',
@@ -276,7 +320,8 @@ export class Transport {
         redirect: 'manual'
       })
       sent = true
-      const text = await readBody(res, this.options.maxResponseBytes)
+      stillComing()
+      const text = await readBody(res, this.options.maxResponseBytes, stillComing)
       if (text === undefined) {
         this.metrics.request(performance.now() - started, this.options.maxResponseBytes)
         this.metrics.failure()
@@ -290,12 +335,21 @@ export class Transport {
       if (err instanceof ProtocolError) throw err
       this.metrics.request(performance.now() - started, 0)
       const cancelled = request.signal?.aborted ?? false
-      const problem =
-        (err as Error).name === 'TimeoutError'
+      const timedOut = !cancelled && (stalled || (err as Error).name === 'TimeoutError')
+      const problem = stalled
+        ? `the answer stalled: nothing more arrived for ${this.options.idleTimeoutMs} ms`
+        : timedOut
           ? `no answer within ${this.options.timeoutMs} ms`
           : networkProblem(err)
-      return { kind: 'failed', problem, mayHaveArrived: sent || !isConnectFailure(err), cancelled }
+      return {
+        kind: 'failed',
+        problem,
+        mayHaveArrived: sent || !isConnectFailure(err),
+        cancelled,
+        timedOut
+      }
     } finally {
+      clearTimeout(idleTimer)
       release()
     }
   }
@@ -320,13 +374,17 @@ export class Transport {
   }
 }
 
+/** setTimeout's largest delay: a longer one fires at once, with a TimeoutOverflowWarning. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new CancelledError())
+    const delay = Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_TIMER_MS) : 0
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort)
       resolve()
-    }, ms)
+    }, delay)
     const onAbort = (): void => {
       clearTimeout(timer)
       reject(new CancelledError())

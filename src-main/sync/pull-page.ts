@@ -111,3 +111,14 @@ function mirroredJson(values: Record<string, unknown>, keys: readonly string[]):
   for (const key of keys) if (Object.hasOwn(values, key)) kept[key] = values[key]
   return JSON.stringify(kept)
 }
+
+/**
+ * What the run says when rows came without columns the pull selected (ChangePage.missingColumns):
+ * they were mirrored without them, which reads as empty — said, never silent.
+ */
+export function missingColumnsNote(missing: Readonly<Record<string, number>>): string | undefined {
+  const entries = Object.entries(missing)
+  if (entries.length === 0) return undefined
+  const list = entries.map(([column, rows]) => `${column} (${rows} ${rows === 1 ? 'row' : 'rows'})`)
+  return `Warning: Dataverse left out columns the pull asked for: ${list.join(', ')}; those rows are mirrored without them, so they read as empty. Check the account's access to these columns (field security), then run dvsync pull --full to read them again.`
+}

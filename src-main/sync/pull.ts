@@ -13,7 +13,13 @@ import type { MirrorRecord } from '../store/repositories/mirrors'
 import { keyColumnsOf, sameColumns, selectColumns } from './columns'
 import { isProcessAlive } from './process-alive'
 import { runAccountOf } from './run-account'
-import { applyChanges, reconcileDeletes, type PageContext, type PullCounts } from './pull-page'
+import {
+  applyChanges,
+  missingColumnsNote,
+  reconcileDeletes,
+  type PageContext,
+  type PullCounts
+} from './pull-page'
 
 export interface PullRequest {
   environment: EnvironmentConfig
@@ -150,6 +156,8 @@ export class PullEngine {
       addedColumns: existing ? mirror.columns.filter((c) => !existing.columns.includes(c)) : []
     }
     const figures = (): object => client.metrics.since(figuresBefore)
+    // Selected columns rows came without (column → rows): said in the run's message.
+    const missing: Record<string, number> = {}
     try {
       try {
         await this.readPages(
@@ -158,7 +166,8 @@ export class PullEngine {
           ctx,
           mode === 'delta' ? (mirror.deltaLink ?? undefined) : undefined,
           started,
-          figures
+          figures,
+          missing
         )
       } catch (err) {
         if (
@@ -175,8 +184,10 @@ export class PullEngine {
             ? `The delta token had expired (Dataverse keeps changes for a limited number of days); a full resync compared every row with the mirror instead.`
             : `The stored delta token was refused (${err.message}); a full resync compared every row with the mirror instead.`
         store.runs.progress(runId, counts, figures(), mode)
-        await this.readPages(request, mirror, ctx, undefined, started, figures)
+        await this.readPages(request, mirror, ctx, undefined, started, figures, missing)
       }
+      const note = missingColumnsNote(missing)
+      if (note) message = message ? `${message} ${note}` : note
       store.runs.progress(runId, counts, figures(), mode)
       store.runs.finish(runId, 'completed', message ?? null)
     } catch (caught) {
@@ -208,7 +219,8 @@ export class PullEngine {
     ctx: PageContext,
     deltaLink: string | undefined,
     started: number,
-    figures: () => object
+    figures: () => object,
+    missing: Record<string, number>
   ): Promise<void> {
     const { store, client } = this.deps
     let pages = 0
@@ -243,6 +255,8 @@ export class PullEngine {
       }
       pages += 1
       rows += page.changes.length
+      for (const [column, n] of Object.entries(page.missingColumns ?? {}))
+        missing[column] = (missing[column] ?? 0) + n
       request.onProgress?.({
         runId: ctx.runId,
         mode: ctx.mode,

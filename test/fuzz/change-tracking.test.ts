@@ -6,7 +6,7 @@ import {
   type ChangePage
 } from '../../src-main/dataverse/change-tracking'
 import { ProtocolError } from '../../src-main/dataverse/errors'
-import type { HttpRequest, HttpResponse, Transport } from '../../src-main/dataverse/transport'
+import { Transport, type HttpRequest, type HttpResponse } from '../../src-main/dataverse/transport'
 import { fuzz, nameOf, runs } from '../support/fuzz-kit'
 
 /**
@@ -181,10 +181,16 @@ function changeOf(sent: Row): Change | undefined {
   }
 }
 
-/** A transport that answers each request with the next scripted page. */
+/**
+ * A transport that answers each request with the next scripted page (the real one's resolve(),
+ * which keeps links inside the environment).
+ */
 function scripted(specs: PageSpec[]): { transport: Transport; urls: string[] } {
   const urls: string[] = []
+  const real = new Transport({ environmentUrl: ROOT, tokens: { getToken: async () => 'x' } })
   const transport = {
+    origin: real.origin,
+    resolve: (url: string) => real.resolve(url),
     async send(request: HttpRequest): Promise<HttpResponse> {
       const i = urls.length
       urls.push(request.url)

@@ -76,42 +76,44 @@ describe('links and redirects to another host', () => {
     )
   })
 
-  it('a delta link to another host is stored but never followed with the token', async () => {
+  it('a delta link to another host is not stored; one stored before says a full pull starts over', async () => {
     foreignHost.server.seen.length = 0
+    const foreign = `${foreignHost.server.url}/api/data/v9.2/accounts?$deltatoken=1`
     hostile.server.script = (_req, res) =>
       json(
         res,
         200,
-        {
-          value: [],
-          '@odata.deltaLink': `${foreignHost.server.url}/api/data/v9.2/accounts?$deltatoken=1`
-        },
+        { value: [], '@odata.deltaLink': foreign },
         { 'preference-applied': 'odata.track-changes' }
       )
     const { client } = probe()
-    const first = await trackChanges(client.transport, {
-      entitySet: 'accounts',
-      primaryId: 'accountid',
-      select: ['name']
-    }).next()
-    const stored = first.value?.deltaLink
-    expect(stored).toMatch(
-      /^http:\/\/127\.0\.0\.1:\d+\/api\/data\/v9\.2\/accounts\?\$deltatoken=1$/
-    )
-    const error = await failure(
+    const track = (deltaLink?: string) =>
       trackChanges(client.transport, {
         entitySet: 'accounts',
         primaryId: 'accountid',
         select: ['name'],
-        deltaLink: stored!
+        ...(deltaLink ? { deltaLink } : {})
       }).next()
+    // The page that carries it is never handed over, so no pull can store its link.
+    const refused = await failure(track())
+    expect(refused).toBeInstanceOf(ProtocolError)
+    expect(refused.message).toBe(
+      `The service sent a delta link for accounts that points outside the environment ${hostile.server.url} ('${foreign}'); it was not stored, and the pages read are kept. Check the environment URL, then pull again.`
     )
-    expect(error).toBeInstanceOf(ProtocolError)
-    expect(error.message).toBe(
-      `The service sent a link to ${foreignHost.server.url}, outside the environment ${hostile.server.url}; it was not followed, so your token stayed here.`
+    // A link stored by an earlier version: refused before anything is sent, and the way out said.
+    const seen = hostile.server.seen.length
+    const stored = await failure(track(foreign))
+    expect(stored).toBeInstanceOf(ProtocolError)
+    expect(stored.message).toBe(
+      `The stored delta link for accounts points outside the environment ${hostile.server.url} ('${foreign}'), so it was not followed and your token stayed here. A full pull starts over without it: dvsync pull --full (or a full pull in the app) reads the table again and stores a new link.`
     )
+    expect(hostile.server.seen).toHaveLength(seen)
     expect(foreignHost.server.seen).toEqual([])
-    scenario('hostile server', 'delta link to another host', 'ProtocolError, nothing sent there')
+    scenario(
+      'hostile server',
+      'delta link to another host',
+      'ProtocolError, not stored, --full said'
+    )
   })
 
   it('any link: resolved inside the environment, or a ProtocolError (property)', async () => {

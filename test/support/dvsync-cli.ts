@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,6 +28,8 @@ export interface CliOptions {
   stdin?: string
   /** A hang is a failure too. */
   timeoutMs?: number
+  /** Hears stderr as it grows (all of it so far), e.g. to interrupt the child at a message. */
+  onStderr?: (stderr: string, child: ChildProcess) => void
 }
 
 /** Runs `dvsync args…`; never rejects for a non-zero exit (the test asserts the code). */
@@ -46,7 +48,10 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s))
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s))
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s
+      options.onStderr?.(stderr, child)
+    })
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`dvsync ${args.join(' ')} did not finish in time.\nstderr: ${stderr}`))

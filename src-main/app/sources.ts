@@ -1,7 +1,7 @@
 import type { ScalarValue } from '../../src-shared/schemas/common'
 import type { SourceInspection } from '../../src-shared/schemas/push'
 import type { SourceSettings } from '../../src-shared/model/push'
-import { SourceError, type RowSource } from '../sources/index'
+import { encodingBasisText, SourceError, type RowSource } from '../sources/index'
 import { AppError } from './errors'
 import type { FileGrants } from './file-grants'
 import { SOURCE_FILTERS, type Platform } from './platform'
@@ -64,6 +64,10 @@ export class SourcesService {
         format: description.format,
         columns: description.columns,
         encoding: description.encoding ?? null,
+        encodingBasis: description.encodingBasis
+          ? encodingBasisText(description.encodingBasis)
+          : null,
+        warnings: description.warnings ?? [],
         delimiter: description.delimiter ?? null,
         sheet: description.sheet ?? null,
         sheets: description.sheets ?? [],

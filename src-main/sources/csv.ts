@@ -4,7 +4,7 @@ import { detectDelimiter } from './delimiter'
 import { SourceError } from './errors'
 import { checkHeader, numberedColumns } from './header'
 import { firstRows, once } from './rows'
-import { readText, sampleText, type TextSample } from './text'
+import { encodingFacts, readText, sampleText, type TextSample } from './text'
 import type { FileSourceOptions, ReadOptions, RowSource, SourceRow } from './types'
 
 /**
@@ -67,7 +67,7 @@ export function csvSource(file: string, options: FileSourceOptions): RowSource {
           : numberedColumns(fields.length)
         break
       }
-      return { format: 'csv', columns, encoding: sample.detected.encoding, delimiter }
+      return { format: 'csv', columns, ...encodingFacts(sample), delimiter }
     },
     rows,
     preview: (count, read) => firstRows(rows(read), count)

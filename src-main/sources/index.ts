@@ -22,6 +22,7 @@ export type {
   SourceRowError
 } from './types'
 export { SourceError, type SourceErrorCode, type SourcePlace } from './errors'
+export { describeSource, encodingBasisText } from './describe'
 
 /** A CSV, JSON, NDJSON or XLSX file; the format from the extension unless given. */
 export async function openFileSource(

@@ -2,7 +2,7 @@ import { Tokenizer, TokenParser } from '@streamparser/json'
 import { SourceError } from './errors'
 import { COLUMN_SAMPLE_ROWS, columnsOf, firstRows, once } from './rows'
 import { TextPosition } from './text-position'
-import { readText, sampleText } from './text'
+import { encodingFacts, readText, sampleText } from './text'
 import type { FileSourceOptions, ReadOptions, RowSource, SourceRow } from './types'
 
 /**
@@ -22,9 +22,9 @@ export function jsonSource(file: string, options: FileSourceOptions): RowSource 
 
   return {
     async describe() {
-      const { detected } = await prepare()
+      const text = await prepare()
       const sample = await firstRows(rows(), COLUMN_SAMPLE_ROWS)
-      return { format: 'json', columns: columnsOf(sample), encoding: detected.encoding }
+      return { format: 'json', columns: columnsOf(sample), ...encodingFacts(text) }
     },
     rows,
     preview: (count, read) => firstRows(rows(read), count)

@@ -1,6 +1,6 @@
 import { isRecord, kindOf } from './json'
 import { COLUMN_SAMPLE_ROWS, columnsOf, firstRows, once } from './rows'
-import { readText, sampleText } from './text'
+import { encodingFacts, readText, sampleText } from './text'
 import type { FileSourceOptions, ReadOptions, RowSource, SourceRow } from './types'
 
 /**
@@ -18,9 +18,9 @@ export function ndjsonSource(file: string, options: FileSourceOptions): RowSourc
 
   return {
     async describe() {
-      const { detected } = await prepare()
+      const text = await prepare()
       const sample = await firstRows(rows(), COLUMN_SAMPLE_ROWS)
-      return { format: 'ndjson', columns: columnsOf(sample), encoding: detected.encoding }
+      return { format: 'ndjson', columns: columnsOf(sample), ...encodingFacts(text) }
     },
     rows,
     preview: (count, read) => firstRows(rows(read), count)

@@ -4,6 +4,7 @@ import {
   SourceDecoder,
   type DetectedEncoding
 } from './encoding'
+import { encodingFit, type EncodingFit } from './encoding-fit'
 import { openBytes, readSample } from './file'
 
 /** A text file's encoding (given or detected) and its first 64 KB as text, for sniffing. */
@@ -12,6 +13,8 @@ export interface TextSample {
   /** Decoded leniently (a cut sequence at the end is harmless here); the BOM removed. */
   text: string
   wholeFile: boolean
+  /** How the encoding was chosen and what in the sample does not fit it. */
+  fit: EncodingFit
 }
 
 export async function sampleText(file: string, encoding: string | undefined): Promise<TextSample> {
@@ -22,7 +25,21 @@ export async function sampleText(file: string, encoding: string | undefined): Pr
       : { encoding: checkEncodingLabel(encoding, file), decided: true }
   // { stream: true }: see SourceDecoder.strict on Node 20's windows-1252 fast path.
   const text = new TextDecoder(detected.encoding).decode(sample.bytes, { stream: true })
-  return { detected, text, wholeFile: sample.wholeFile }
+  const fit = encodingFit(sample.bytes, detected, encoding !== undefined)
+  return { detected, text, wholeFile: sample.wholeFile, fit }
+}
+
+/** What a description says of a text file's encoding: its name, how it was chosen, doubts. */
+export function encodingFacts(sample: TextSample): {
+  encoding: string
+  encodingBasis: EncodingFit['basis']
+  warnings?: string[]
+} {
+  return {
+    encoding: sample.detected.encoding,
+    encodingBasis: sample.fit.basis,
+    ...(sample.fit.warnings.length ? { warnings: sample.fit.warnings } : {})
+  }
 }
 
 /** The file as text, chunk by chunk, strictly decoded (see SourceDecoder). */

@@ -1,3 +1,5 @@
+import type { EncodingBasis } from './encoding-fit'
+
 /**
  * The shapes every row source shares. A source is read again from the start by each call to
  * rows(), so a preview, a plan and an apply can each stream the same file without keeping it.
@@ -46,6 +48,13 @@ export interface SourceDescription {
   columns: string[]
   /** CSV, JSON, NDJSON: the WHATWG name of the encoding read ('utf-8', 'windows-1252', …). */
   encoding?: string
+  /**
+   * CSV, JSON, NDJSON: how the encoding was chosen — given, by a byte-order mark, because the first
+   * non-ASCII bytes are (or are not) valid UTF-8, or UTF-8 because the first 64 KB are ASCII.
+   */
+  encodingBasis?: EncodingBasis
+  /** Doubts about how the file was read (bytes that do not fit the encoding): shown, not fatal. */
+  warnings?: string[]
   /** CSV: the field delimiter. */
   delimiter?: string
   /** XLSX: the sheet read, and every sheet of the workbook in tab order. */

@@ -149,6 +149,10 @@ export const SourceInspection = z
     format: z.string(),
     columns: z.array(z.string()),
     encoding: z.string().nullable(),
+    /** How the encoding was chosen ("assumed, because …"): a guess is shown as one. */
+    encodingBasis: z.string().nullable().optional(),
+    /** Doubts about how the file was read, e.g. bytes that do not fit the encoding. */
+    warnings: z.array(z.string()).optional(),
     delimiter: z.string().nullable(),
     sheet: z.string().nullable(),
     sheets: z.array(z.string()),

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
 import type { PlanAction } from '../../../src-shared/model/push'
 import { openPushSource } from '../../app/push-source'
+import { describeSource } from '../../sources/index'
 import type { ApplyResult } from '../../sync/apply'
 import { exportPlan, planItemView } from '../../sync/export-plan'
 import type { PlanResult } from '../../sync/plan'
@@ -96,6 +97,9 @@ async function runPlan(context: CommandContext, flags: PushFlags) {
   const resolved = resolvePush(services, flags)
   const environment = services.environment(resolved.environmentName)
   const source = await openPushSource(services, resolved.source)
+  // Which encoding the file is read in, and any doubt about it, before the rows are judged.
+  for (const line of describeSource(resolved.source.file, await source.describe()))
+    context.output.info(line)
   const plan = await services.planEngine(environment).run({
     environment,
     settings: resolved.settings,

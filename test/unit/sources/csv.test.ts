@@ -17,6 +17,7 @@ describe('CSV: real files as Excel saves them', () => {
       format: 'csv',
       columns: ['Produktnummer', 'Name', 'Preis', 'Beschreibung'],
       encoding: 'windows-1252',
+      encodingBasis: 'not UTF-8',
       delimiter: ';'
     })
     const rows = await readAll(file)

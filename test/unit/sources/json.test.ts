@@ -22,7 +22,8 @@ describe('JSON: an array of objects', () => {
     expect(await source.describe()).toEqual({
       format: 'json',
       columns: ['productnumber', 'name', 'price', 'tags', 'dims', 'active', 'parent'],
-      encoding: 'utf-8'
+      encoding: 'utf-8',
+      encodingBasis: 'valid UTF-8'
     })
     const rows = await readAll(file)
     expect(rows.map((r) => [r.row, r.location])).toEqual([
@@ -124,7 +125,8 @@ describe('NDJSON: one object a line', () => {
       expect(await (await openFileSource(file)).describe()).toEqual({
         format: 'ndjson',
         columns: ['a', 'n', 'b'],
-        encoding: 'utf-8'
+        encoding: 'utf-8',
+        encodingBasis: 'ASCII so far'
       })
       expect((await readAll(file)).map((r) => [r.row, r.location, r.values])).toEqual([
         [1, 'line 1', { a: 1, n: { x: [1] } }],

@@ -23,7 +23,11 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorStatusDangerBackground1,
     color: tokens.colorStatusDangerForeground1
   },
-  cell: { whiteSpace: 'nowrap' }
+  cell: { whiteSpace: 'nowrap' },
+  warning: {
+    display: 'block',
+    color: tokens.colorStatusWarningForeground1
+  }
 })
 
 /** The first rows of the source as it will be read: columns, values, rows with errors. */
@@ -32,7 +36,9 @@ export function SourcePreview({ inspection }: { inspection: SourceInspection }):
   const { columns, rows } = inspection
   const facts = [
     inspection.format.toUpperCase(),
-    inspection.encoding,
+    inspection.encoding
+      ? `${inspection.encoding}${inspection.encodingBasis ? ` (${inspection.encodingBasis})` : ''}`
+      : null,
     inspection.delimiter ? `delimiter ${JSON.stringify(inspection.delimiter)}` : null,
     inspection.sheet ? `sheet ${inspection.sheet}` : null,
     `${columns.length} columns`
@@ -42,6 +48,12 @@ export function SourcePreview({ inspection }: { inspection: SourceInspection }):
       <Caption1>
         {facts.join(' · ')}. The first {rows.length} rows:
       </Caption1>
+      {inspection.warnings?.map((w) => (
+        // A file read in the wrong encoding looks almost right: the doubt is said, not hidden.
+        <Caption1 key={w} role="alert" className={styles.warning}>
+          Warning: {w}
+        </Caption1>
+      ))}
       <div
         className={styles.root}
         // It scrolls both ways: focusable so the keyboard can scroll it too.

@@ -9,7 +9,16 @@ import {
   ConnectionTest,
   EnvironmentView
 } from './schemas/environments'
-import { CreateKeyInput, KeyView, TableDetailsView, TableRef, TableView } from './schemas/metadata'
+import {
+  CreateKeyInput,
+  KeyDuplicatesInput,
+  KeyDuplicatesView,
+  KeyRef,
+  KeyView,
+  TableDetailsView,
+  TableRef,
+  TableView
+} from './schemas/metadata'
 import {
   CancelPullInput,
   ChangesExported,
@@ -107,6 +116,12 @@ export const contract = {
   'keys:list': spec(TableRef, z.array(KeyView)),
   /** Creates an alternate key; Dataverse builds its index in the background. */
   'keys:create': spec(CreateKeyInput, KeyView),
+  /** Deletes an alternate key: pushes and lookups that find records by it stop working. */
+  'keys:delete': spec(KeyRef, z.object({ deleted: z.string() }).strict()),
+  /** Builds a Failed key's index again (ReactivateEntityKey); PRECONDITION if not Failed. */
+  'keys:reactivate': spec(KeyRef, KeyView),
+  /** The values several records share in a key's columns, from the mirror (PRECONDITION if none). */
+  'keys:duplicates': spec(KeyDuplicatesInput, KeyDuplicatesView),
 
   /** Starts a pull; resolves with its run id once it is under way. */
   'pulls:start': spec(StartPullInput, z.object({ runId: z.number().int().positive() }).strict()),

@@ -126,6 +126,8 @@ export interface KeyDuplicates {
 /**
  * The values that made a key's index fail: the records of the table's mirror that share the
  * key's columns. Read from the mirror (no request per record); it says when it was pulled.
+ * `howToPull` ends the message when there is no mirror: the CLI names its command, the app its
+ * button.
  */
 export async function keyDuplicates(
   metadata: MetadataClient,
@@ -133,14 +135,15 @@ export async function keyDuplicates(
   environment: Pick<EnvironmentConfig, 'id' | 'name'>,
   table: string,
   name: string,
-  limit = 50
+  limit = 50,
+  howToPull = `Pull it first: dvsync pull --env ${environment.name} --table ${table}`
 ): Promise<KeyDuplicates> {
   const key = await existingKey(metadata, table, name)
   const mirror = store.mirrors.find(environment.id, table.trim().toLowerCase())
   if (!mirror)
     throw new AppError(
       'PRECONDITION',
-      `Table '${table}' is not mirrored, so its duplicates can't be listed here. Pull it first: dvsync pull --env ${environment.name} --table ${table}`
+      `Table '${table}' is not mirrored, so its duplicates can't be listed here. ${howToPull}`
     )
   const missing = key.columns.filter(
     (c) => !mirror.columns.includes(c) && !mirror.columns.includes(`_${c}_value`)

@@ -1,6 +1,9 @@
 import type { KeyInfo, TableDetails, TableInfo } from '../../src-shared/model/metadata'
 import type {
   CreateKeyInput,
+  KeyDuplicatesInput,
+  KeyDuplicatesView,
+  KeyRef,
   KeyView,
   TableDetailsView,
   TableView
@@ -9,7 +12,14 @@ import type { MirrorRecord } from '../store/repositories/mirrors'
 import { AppError } from './errors'
 import type { EnvironmentsService } from './environments'
 import type { AppEvents } from './events'
-import { createAlternateKey, enableChangeTracking, findKey } from './metadata-operations'
+import {
+  createAlternateKey,
+  deleteAlternateKey,
+  enableChangeTracking,
+  findKey,
+  keyDuplicates,
+  reactivateAlternateKey
+} from './metadata-operations'
 import type { Services } from './services'
 
 export interface TablesDeps {
@@ -74,10 +84,71 @@ export class TablesService {
     return toKeyView(key)
   }
 
+  /** Deletes a key; a profile that matches or looks up records by it then fails to plan. */
+  async deleteKey(ref: KeyRef): Promise<{ deleted: string }> {
+    const environment = await this.deps.environments.ready(ref.environmentId)
+    const key = await deleteAlternateKey(
+      this.deps.services.client(environment).metadata,
+      ref.table,
+      ref.key
+    )
+    this.changed(ref.environmentId)
+    return { deleted: key.schemaName }
+  }
+
+  /** Queues a Failed key's index again; its status then goes Pending → Active or Failed. */
+  async reactivateKey(ref: KeyRef): Promise<KeyView> {
+    const environment = await this.deps.environments.ready(ref.environmentId)
+    const key = await reactivateAlternateKey(
+      this.deps.services.client(environment).metadata,
+      ref.table,
+      ref.key
+    )
+    this.changed(ref.environmentId)
+    if (!key)
+      throw new AppError(
+        'NOT_FOUND',
+        `Dataverse accepted the reactivation of ${ref.key} but no longer lists the key; refresh the table.`
+      )
+    return toKeyView(key)
+  }
+
+  /** The duplicated values behind a Failed key, from the mirror, as of its last pull. */
+  async keyDuplicates(input: KeyDuplicatesInput): Promise<KeyDuplicatesView> {
+    const environment = await this.deps.environments.ready(input.environmentId)
+    const limit = input.limit ?? 50
+    // One more than asked, to say whether the list goes on.
+    const found = await keyDuplicates(
+      this.deps.services.client(environment).metadata,
+      this.deps.services.store,
+      environment,
+      input.table,
+      input.key,
+      limit + 1,
+      'Pull it first: they are read from the copy a pull keeps on this computer.'
+    )
+    return {
+      key: toKeyView(found.key),
+      mirroredAt: found.mirroredAt,
+      duplicates: found.duplicates.slice(0, limit).map((d) => ({
+        values: d.values.map(scalar),
+        records: d.records,
+        ids: d.ids
+      })),
+      more: found.duplicates.length > limit
+    }
+  }
+
   private changed(environmentId: number): void {
     this.deps.events.emit('data:changed', { entities: ['tables', 'keys'], environmentId })
   }
 }
+
+/** A mirrored value as the contract carries it: JSON objects (never a key column) as text. */
+const scalar = (v: unknown): string | number | boolean | null =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+    ? v
+    : JSON.stringify(v)
 
 const toKeyView = (k: KeyInfo): KeyView => ({
   logicalName: k.logicalName,

@@ -31,6 +31,9 @@ export function createHandlers(app: AppServices): Handlers {
       tables.enableTracking(environmentId, table),
     'keys:list': ({ environmentId, table }) => tables.keys(environmentId, table),
     'keys:create': (input) => tables.createKey(input),
+    'keys:delete': (ref) => tables.deleteKey(ref),
+    'keys:reactivate': (ref) => tables.reactivateKey(ref),
+    'keys:duplicates': (input) => tables.keyDuplicates(input),
 
     'pulls:start': ({ environmentId, table, full, profile }) =>
       pulls.start(environmentId, table, { full: full ?? false, ...(profile ? { profile } : {}) }),

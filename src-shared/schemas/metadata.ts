@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { EnvironmentId, IsoDateTime, TableName } from './common'
+import { EnvironmentId, IsoDateTime, ScalarValue, TableName } from './common'
 
 /** Tables, columns and alternate keys (src-shared/model/metadata.ts) as the screens get them. */
 export const KeyStatus = z.enum(['Pending', 'InProgress', 'Active', 'Failed'])
@@ -83,3 +83,45 @@ export const CreateKeyInput = z
   })
   .strict()
 export type CreateKeyInput = z.infer<typeof CreateKeyInput>
+
+/** One key of a table, by its schema or logical name (Keys(LogicalName='…') in the Web API). */
+export const KeyRef = z
+  .object({
+    environmentId: EnvironmentId,
+    table: TableName,
+    key: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,127}$/, 'is not the name of an alternate key')
+  })
+  .strict()
+export type KeyRef = z.infer<typeof KeyRef>
+
+export const KeyDuplicatesInput = KeyRef.extend({
+  /** Values to list, the most repeated first. */
+  limit: z.number().int().min(1).max(500).optional()
+}).strict()
+export type KeyDuplicatesInput = z.infer<typeof KeyDuplicatesInput>
+
+/** Why a key's index failed: values of its columns that several mirrored records hold. */
+export const KeyDuplicatesView = z
+  .object({
+    key: KeyView,
+    /** When the table's mirror was last pulled: the duplicates are as of then. */
+    mirroredAt: IsoDateTime.nullable(),
+    duplicates: z.array(
+      z
+        .object({
+          /** One value per key column, in the key's column order. */
+          values: z.array(ScalarValue),
+          records: z.number().int().min(2),
+          /** A few of the records' ids (at most 5). */
+          ids: z.array(z.string())
+        })
+        .strict()
+    ),
+    /** More duplicated values exist than the limit listed. */
+    more: z.boolean()
+  })
+  .strict()
+export type KeyDuplicatesView = z.infer<typeof KeyDuplicatesView>

@@ -137,6 +137,9 @@ const VALID: Partial<Record<InvokeChannel, Record<string, unknown>[]>> = {
   'keys:create': [
     { environmentId: 1, table: 'account', schemaName: 'new_NumberKey', columns: ['accountnumber'] }
   ],
+  'keys:delete': [{ environmentId: 1, table: 'account', key: 'AccountNumberKey' }],
+  'keys:reactivate': [{ environmentId: 1, table: 'account', key: 'accountnumberkey' }],
+  'keys:duplicates': [{ environmentId: 1, table: 'account', key: 'AccountNumberKey', limit: 50 }],
   'pulls:start': [{ environmentId: 1, table: 'account', full: true }],
   'pulls:cancel': [{ environmentId: 1, table: 'account' }],
   'pulls:active': [{}],

@@ -9,6 +9,7 @@ import { openFileSource } from '../../sources/index'
 import { pushSettings } from '../../sync/push-settings'
 import { count } from '../format'
 import type { CommandContext } from '../main'
+import { wholeNumber } from '../numbers'
 
 interface DemoFlags {
   products: number
@@ -24,7 +25,12 @@ export function registerDemo(program: Command, context: CommandContext): void {
   program
     .command('demo')
     .description('Run the end-to-end scenario against a built-in sandbox and print what it did.')
-    .option('--products <n>', 'products in the sandbox catalogue', (v: string) => Number(v), 5000)
+    .option(
+      '--products <n>',
+      'products in the sandbox catalogue',
+      wholeNumber('--products', 1, 1_000_000),
+      5000
+    )
     .action(async (flags: DemoFlags) => {
       const say = (line: string): void => context.output.info(line)
       const dataDir = mkdtempSync(join(tmpdir(), 'dvsync-demo-'))

@@ -5,6 +5,7 @@ import { columnChanges } from '../../app/pull-changes'
 import { readPullProfile } from '../../app/pull-profile'
 import { exportFormatOf } from '../../sync/export-changes'
 import { earlierRunsNote, exportPendingPullChanges } from '../../sync/export-pending'
+import { idNumber, wholeNumber } from '../numbers'
 import { CliError } from '../exit-codes'
 import { count, plural, textTable, commaList } from '../format'
 import type { CommandContext } from '../main'
@@ -58,12 +59,7 @@ export function registerPull(program: Command, context: CommandContext): void {
       'also write the changes to FILE.csv or FILE.ndjson: every change since the last complete export'
     )
     .option('--full', 'ignore the stored delta token and compare every row')
-    .option('--page-size <n>', 'rows per page (at most 5000)', (v: string) => {
-      const n = Number(v)
-      if (!Number.isInteger(n) || n < 1 || n > 5000)
-        throw new CliError(`--page-size must be 1 to 5000 (got '${v}').`)
-      return n
-    })
+    .option('--page-size <n>', 'rows per page (at most 5000)', wholeNumber('--page-size', 1, 5000))
     .action(async (flags: PullFlags) => {
       if (!flags.profile && (!flags.env || !flags.table))
         throw new CliError('Say what to pull: --env NAME --table LOGICAL, or --profile NAME.')
@@ -155,10 +151,11 @@ export function registerPull(program: Command, context: CommandContext): void {
     )
     .requiredOption('--env <name>', 'environment')
     .requiredOption('--table <logical>', 'table logical name')
-    .option('--run <id>', 'a pull run id (see dvsync runs)', (v: string) => {
-      if (!/^\d+$/.test(v)) throw new CliError(`--run takes a run id, a whole number (got '${v}').`)
-      return Number(v)
-    })
+    .option(
+      '--run <id>',
+      'a pull run id (see dvsync runs)',
+      idNumber('--run', 'a run', 'see dvsync runs --kind pull')
+    )
     .action(async (flags: EnvTable & { run?: number }) => {
       const services = await context.services()
       const environment = services.environment(flags.env)

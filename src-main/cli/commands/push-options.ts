@@ -10,6 +10,7 @@ import {
   SettingsError
 } from '../../sync/push-settings'
 import { CliError } from '../exit-codes'
+import { wholeNumber } from '../numbers'
 
 /** Flags shared by plan and push (shared/design/cli.md). */
 export interface PushFlags {
@@ -52,23 +53,14 @@ export function addPushOptions(command: Command): Command {
     .option('--encoding <name>', 'CSV/JSON encoding (default: detected)')
     .option('--time-zone <iana>', 'time zone of date-times written without an offset (default UTC)')
     .option('--decimal-comma', 'numbers use a decimal comma (12,50)')
-    .option('--batch <n>', 'records per request, 1–1000', positive('batch', 1000))
-    .option(
-      '--dop <n>',
-      'most requests at once (never above the server’s hint)',
-      positive('dop', 64)
-    )
+    .option('--batch <n>', 'records per request, 1–1000', BATCH)
+    .option('--dop <n>', 'most requests at once, 1–64 (never above the server’s hint)', DOP)
     .option('--strategy <kind>', 'auto (default), bulk, batch or single')
 }
 
-function positive(name: string, max: number) {
-  return (v: string): number => {
-    const n = Number(v)
-    if (!Number.isInteger(n) || n < 1 || n > max)
-      throw new CliError(`--${name} must be a whole number from 1 to ${max} (got '${v}').`)
-    return n
-  }
-}
+/** The size and parallelism flags of plan, push and apply: one parser each, one range. */
+export const BATCH = wholeNumber('--batch', 1, 1000)
+export const DOP = wholeNumber('--dop', 1, 64)
 
 export interface ResolvedPush {
   environmentName: string

@@ -1,16 +1,18 @@
 import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
-import type { PlanAction } from '../../../src-shared/model/push'
+import type { PlanAction, PlanItem } from '../../../src-shared/model/push'
 import { openPushSource } from '../../app/push-source'
 import { describeSource } from '../../sources/index'
 import type { ApplyResult } from '../../sync/apply'
 import { exportPlan, planItemView } from '../../sync/export-plan'
 import type { PlanResult } from '../../sync/plan'
 import type { Store } from '../../store/open'
+import type { ItemFilter } from '../../store/repositories/plans'
 import { CliError, ExitCode } from '../exit-codes'
 import { count, plural, textTable, commaList } from '../format'
 import type { CommandContext } from '../main'
-import { addPushOptions, resolvePush, type PushFlags } from './push-options'
+import { idNumber } from '../numbers'
+import { addPushOptions, BATCH, DOP, resolvePush, type PushFlags } from './push-options'
 
 interface ApplyFlags {
   plan: number
@@ -46,15 +48,19 @@ export function registerPush(program: Command, context: CommandContext): void {
     .description(
       'Apply a stored plan; records changed in Dataverse since the plan are reported as conflicts.'
     )
-    .requiredOption('--plan <id>', 'plan id (from dvsync plan)', (v: string) => Number(v))
+    .requiredOption(
+      '--plan <id>',
+      'plan id (from dvsync plan)',
+      idNumber('--plan', 'a plan', 'dvsync plan prints the id of the plan it made')
+    )
     .option('--exclude <rows>', 'source rows to leave out, e.g. 3,17')
-    .option('--batch <n>', 'records per request, 1–1000', (v: string) => Number(v))
-    .option('--dop <n>', 'most requests at once', (v: string) => Number(v))
+    .option('--batch <n>', 'records per request, 1–1000', BATCH)
+    .option('--dop <n>', 'most requests at once, 1–64', DOP)
     .option('--force', 'overwrite records that changed since the plan')
     .option('--strategy <kind>', 'auto, bulk, batch or single')
     .action(async (flags: ApplyFlags) => {
       const result = await runApply(context, flags)
-      printApply(context, result)
+      printApply(context, (await context.services()).store, result)
     })
 
   addPushOptions(program.command('push'))
@@ -83,6 +89,7 @@ export function registerPush(program: Command, context: CommandContext): void {
       }
       printApply(
         context,
+        services.store,
         await runApply(context, {
           plan: plan.planId,
           ...(flags.exclude ? { exclude: flags.exclude } : {}),
@@ -137,6 +144,7 @@ async function runApply(context: CommandContext, flags: ApplyFlags): Promise<App
       ...(flags.force ? { force: true } : {}),
       ...(flags.strategy ? { strategy: flags.strategy } : {}),
       signal: controller.signal,
+      onWait: (message) => context.output.info(message),
       onProgress: (p) =>
         context.output.info(
           `Applied ${count(p.done)}/${count(p.total)} — ${count(p.ratePerSecond)} records/s${p.etaSeconds !== null && p.done < p.total ? `, about ${p.etaSeconds} s left` : ''}${p.throttleWaitMs ? `, ${count(Math.round(p.throttleWaitMs / 1000))} s throttled` : ''}`
@@ -208,7 +216,46 @@ function printPlan(
   if (c.error > 0) context.setExitCode(ExitCode.PartialFailure)
 }
 
-function printApply(context: CommandContext, r: ApplyResult): void {
+/** How many problems of each kind are listed in full; the rest are counted. */
+const SHOWN = 5
+
+/**
+ * What an apply did not write, from the plan's journal: source rows with errors and rows
+ * skipped (never sent), and records Dataverse refused or that conflicted. Each is named by its
+ * source row and key with its message (the row error names its column), so a push never ends
+ * with rows left out and nothing said (cli.md: a failed record is always reported).
+ */
+function notApplied(store: Store, planId: number) {
+  const view = (i: PlanItem, message: string | null) => ({
+    row: i.row,
+    location: i.location,
+    key: i.key,
+    message: message ?? ''
+  })
+  const list = (filter: ItemFilter, message: (i: PlanItem) => string | null) =>
+    [...store.plans.items(planId, { ...filter, limit: SHOWN })].map((i) => view(i, message(i)))
+  const counts = store.plans.outcomeCounts(planId)
+  const sum = (outcome: string) =>
+    Object.entries(counts)
+      .filter(([k]) => k.endsWith(`:${outcome}`))
+      .reduce((n, [, c]) => n + c, 0)
+  const plan = store.plans.get(planId)!
+  return {
+    errorRows: plan.counts.error ?? 0,
+    skippedRows: plan.counts.skip ?? 0,
+    failedRecords: sum('failed'),
+    conflicts: sum('conflict'),
+    errors: list({ actions: ['error'] }, (i) => i.error),
+    skips: list({ actions: ['skip'] }, (i) => i.error),
+    failures: list({ actions: WRITES, outcomes: ['failed'] }, (i) => i.outcomeMessage),
+    conflicting: list({ actions: WRITES, outcomes: ['conflict'] }, (i) => i.outcomeMessage)
+  }
+}
+
+const WRITES = ['create', 'update', 'deactivate', 'delete'] as const
+
+function printApply(context: CommandContext, store: Store, r: ApplyResult): void {
+  const left = notApplied(store, r.planId)
   const json = {
     runId: r.runId,
     planId: r.planId,
@@ -220,13 +267,37 @@ function printApply(context: CommandContext, r: ApplyResult): void {
     conflicts: r.conflicts,
     skipped: r.skipped,
     alreadyApplied: r.alreadyApplied,
+    errorRows: left.errorRows,
+    skippedRows: left.skippedRows,
     requests: r.requests,
     retries: r.retries,
-    durationMs: r.durationMs
+    durationMs: r.durationMs,
+    notApplied: {
+      errors: left.errors,
+      skipped: left.skips,
+      failed: left.failures,
+      conflicts: left.conflicting
+    }
   }
-  context.output.result(
-    json,
-    () =>
+  const section = (
+    title: string,
+    total: number,
+    items: ReturnType<typeof notApplied>['errors']
+  ): string[] =>
+    total === 0
+      ? []
+      : [
+          `${title}:`,
+          // A row error already begins with "Row N (line …)"; a write's answer gets it here.
+          ...items.map((i) =>
+            /^Row \d+/.test(i.message)
+              ? `  ${i.message}`
+              : `  ${i.row !== null ? `Row ${i.row}${i.location ? ` (${i.location})` : ''}, ` : ''}key ${i.key ?? '?'}: ${i.message}`
+          ),
+          ...(total > items.length ? [`  … and ${count(total - items.length)} more.`] : [])
+        ]
+  context.output.result(json, () =>
+    [
       textTable(
         [
           'created',
@@ -254,12 +325,33 @@ function printApply(context: CommandContext, r: ApplyResult): void {
             r.durationMs
           ]
         ]
-      ) +
-      (r.failed || r.conflicts
-        ? `\nSome records were not applied; see: dvsync runs, or the report of run ${r.runId}.`
-        : '')
+      ),
+      ...section(
+        `${plural(left.errorRows, 'source row')} with errors, not applied`,
+        left.errorRows,
+        left.errors
+      ),
+      ...section(`${plural(left.skippedRows, 'source row')} skipped`, left.skippedRows, left.skips),
+      ...section(
+        `${plural(left.failedRecords, 'record')} Dataverse refused`,
+        left.failedRecords,
+        left.failures
+      ),
+      ...section(
+        `${plural(left.conflicts, 'conflict')} (not overwritten)`,
+        left.conflicts,
+        left.conflicting
+      ),
+      left.errorRows || left.skippedRows || left.failedRecords || left.conflicts
+        ? `Not everything was applied; see: dvsync report ${r.runId} --out run-${r.runId}.html, or export the plan.`
+        : ''
+    ]
+      .filter(Boolean)
+      .join('\n')
   )
-  if (r.failed || r.conflicts) context.setExitCode(ExitCode.PartialFailure)
+  // Rows that could not be applied are records that failed, for a script (exit code 1, cli.md).
+  if (r.failed || r.conflicts || left.errorRows || left.failedRecords || left.conflicts)
+    context.setExitCode(ExitCode.PartialFailure)
 }
 
 async function ask(question: string): Promise<string> {

@@ -9,6 +9,7 @@ import {
   type HistoryRun,
   type PruneResult
 } from '../../history/index'
+import { wholeNumber } from '../numbers'
 import { CliError } from '../exit-codes'
 import { count, plural, textTable } from '../format'
 import type { CommandContext } from '../main'
@@ -24,14 +25,7 @@ interface RunsFlags {
   until?: string
 }
 
-const positive =
-  (flag: string, max = Number.MAX_SAFE_INTEGER, min = 1) =>
-  (v: string): number => {
-    const n = Number(v)
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new CliError(`${flag} must be a whole number from ${min} to ${max} (got '${v}').`)
-    return n
-  }
+const positive = (flag: string, max?: number, min = 1) => wholeNumber(flag, min, max)
 
 const runId =
   (what: string) =>

@@ -1,16 +1,10 @@
 import type { Command } from 'commander'
 import { startSandbox, type SandboxOptions } from '../../sandbox/index'
 import { CliError } from '../exit-codes'
+import { wholeNumber } from '../numbers'
 import type { CommandContext } from '../main'
 
-function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (text: string): number => {
-    const n = Number(text)
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new CliError(`--${name} must be a whole number from ${min} to ${max} (got '${text}').`)
-    return n
-  }
-}
+const integer = (name: string, min: number, max?: number) => wholeNumber(`--${name}`, min, max)
 
 function rate(text: string): number {
   const n = Number(text)

@@ -200,7 +200,9 @@ describe('what cannot be pulled: exit 2, nothing changed', () => {
       cli.run(words('pull --env sb --table contact --export /nonexistent-dvsync/x.csv'))
     ])
     expect(notRun.code, said(notRun)).toBe(2)
-    expect(notRun.stderr).toMatch(/--run takes a run id, a whole number \(got 'latest'\)/)
+    expect(notRun.stderr).toMatch(
+      /--run takes a run id, a whole number such as 12 \(got 'latest'\)/
+    )
     expect(table.code, said(table)).toBe(2)
     expect(jsonOf(table).error.message).toBe(
       "There is no table 'nosuch' in this environment (Dataverse: Could not find an entity with LogicalName = 'nosuch'.). List the tables with: dvsync tables --env sb"

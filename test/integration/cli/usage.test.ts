@@ -142,7 +142,9 @@ describe('usage errors: exit 2 before anything is sent', () => {
       }
     })
     expect(badNumber.code, said(badNumber)).toBe(2)
-    expect(badNumber.stderr).toMatch(/--page-size must be 1 to 5000 \(got '0'\)/)
+    expect(badNumber.stderr).toMatch(
+      /--page-size must be a whole number from 1 to 5000 \(got '0'\)/
+    )
     expect(badExport.code, said(badExport)).toBe(2)
     expect(jsonOf(badExport).error.message).toMatch(/use a \.csv or \.ndjson file name/)
   })

@@ -3,6 +3,7 @@ import { DataverseClient } from '../dataverse/client'
 import { AuthService, type OpenBrowser } from '../auth/index'
 import type { TransportOptions } from '../dataverse/transport'
 import { openStore, type Store } from '../store/open'
+import { settleInterruptedApplies } from '../sync/apply-interrupted'
 import { ApplyEngine } from '../sync/apply'
 import { PlanEngine } from '../sync/plan'
 import { PullEngine } from '../sync/pull'
@@ -45,6 +46,14 @@ export class UnknownEnvironmentError extends Error {
 
 export function createServices(options: ServiceOptions): Services {
   const store = openStore(options.dataDir)
+  // A push killed mid-run left its run 'running' and its plan 'applying': shown as interrupted
+  // and resumable from the first screen or command on. A folder that can't be written now is
+  // left as it is; the next apply does this again.
+  try {
+    settleInterruptedApplies(store)
+  } catch {
+    // Read-only or full: nothing is lost by leaving the marks for later.
+  }
   const auth =
     options.auth ??
     new AuthService({

@@ -246,7 +246,8 @@ describe('many instances hammering one data folder', () => {
         .map(([k, n]) => `${k} ${n}`)
         .join(', ')})`
     )
-  })
+    // Some 25 dvsync processes, each starting through tsx on two shared cores.
+  }, 300_000)
 
   it('a data folder kept locked past the busy timeout: dvsync says it is busy and what runs there (exit 2)', async () => {
     const fx = pullFixture(harness)

@@ -77,7 +77,7 @@ function misfits1252(sample: Uint8Array, given: boolean): string[] {
 }
 
 /**
- * Whether most non-ASCII bytes of the sample form valid UTF-8 sequences (a windows-1252 text
+ * Whether most (three in four) non-ASCII bytes of the sample form valid UTF-8 sequences (a windows-1252 text
  * almost never has them: 'Ã' followed by '©' and the like), where the first one and the first
  * byte that is not UTF-8 are.
  */
@@ -104,7 +104,7 @@ function utf8Sequences(sample: Uint8Array): {
       i += length - 1
     } else if (invalidAt < 0) invalidAt = i
   }
-  return { mostly: high > 0 && inSequences / high >= 0.5, firstAt, invalidAt }
+  return { mostly: high > 0 && inSequences / high >= 0.75, firstAt, invalidAt }
 }
 
 /**

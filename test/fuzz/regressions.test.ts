@@ -8,6 +8,8 @@ import { ProtocolError } from '../../src-main/dataverse/errors'
 import { KeyValueError, keyLiteral } from '../../src-shared/odata/key-literal'
 import type { Transport } from '../../src-main/dataverse/transport'
 import { openFileSource, SourceError, type SourceRow } from '../../src-main/sources/index'
+import { convertValue } from '../../src-main/sync/convert'
+import type { ColumnInfo } from '../../src-shared/model/metadata'
 import { dvsync } from '../support/fuzz-cli'
 import { workbookParts, xlsxBytes, type XlsxCell } from '../support/fuzz-zip'
 
@@ -220,5 +222,65 @@ describe('dvsync profile import and plan', () => {
     const used = await dvsync(dataDir, ['plan', '--profile', 'odd'])
     expect(used.code).toBe(2)
     expect(used.stderr).toBe("dvsync: The profile's source file is not a path ([]).\n")
+  })
+})
+
+describe('values and encodings (issue 19, items 5, 6 and 12)', () => {
+  const money: ColumnInfo = {
+    logicalName: 'price',
+    displayName: 'Price',
+    type: 'Money',
+    isPrimaryId: false,
+    isPrimaryName: false,
+    validForCreate: true,
+    validForUpdate: true,
+    validForRead: true,
+    requiredLevel: 'None'
+  }
+  const convert = (raw: string, decimalSeparator: '.' | ',', column = money): unknown =>
+    convertValue(column, raw, { timeZone: 'UTC', decimalSeparator })
+
+  it('1e309 and -1e400 are row errors, not ±Infinity written as null (the column cleared)', () => {
+    expect(() => convert('1e309', '.')).toThrow(/'1e309' is too large to be a number/)
+    expect(() => convert('-1e400', ',')).toThrow(/'-1e400' is too large to be a number/)
+  })
+
+  it('under a decimal comma, 12.50 and 1.2.3 are row errors, not 1250 and 123', () => {
+    expect(() => convert('12.50', ',')).toThrow(
+      /'12\.50' is not a number written with a decimal comma/
+    )
+    expect(() => convert('1.2.3', ',')).toThrow(/'1\.2\.3' is not a number/)
+    expect(convert('1.234,5', ',')).toBe(1234.5)
+  })
+
+  it('T99:99:99 and 2026-02-30 are refused, not rolled over; year 0000 is not 1900', () => {
+    const date = { ...money, logicalName: 'on', type: 'DateTime' as const }
+    expect(() => convert('2026-01-01T99:99:99', '.', date)).toThrow(/no such time of day/)
+    expect(() => convert('2026-02-30', '.', { ...date, dateOnly: true })).toThrow(/28 days/)
+    expect(() => convert('0000-01-01T00:00:00Z', '.', date)).toThrow(/outside 1753-01-01/)
+  })
+
+  it('a 12 MB unquoted field is "longer than 10,000,000 characters", not an unclosed quote', async () => {
+    const file = join(dir, 'long.csv')
+    writeFileSync(file, `a,b\n1,${'x'.repeat(12_000_000)}\n`)
+    const err = await (async () => {
+      try {
+        for await (const row of (await openFileSource(file)).rows()) void row
+      } catch (e) {
+        return e as SourceError
+      }
+      return undefined
+    })()
+    expect(err?.code).toBe('record-too-long')
+    expect(err?.message).toMatch(/line 2: the line is longer than 10,000,000 characters/)
+  })
+
+  it('a Shift-JIS file read as windows-1252 is said to be, with a warning', async () => {
+    const file = join(dir, 'sjis.csv')
+    // "a / テスト東京,日本語" in Shift-JIS.
+    writeFileSync(file, Buffer.from('610d0a836583588367938c8b9e2c93fa967b8cea0d0a', 'hex'))
+    const description = await (await openFileSource(file)).describe()
+    expect(description).toMatchObject({ encoding: 'windows-1252', encodingBasis: 'not UTF-8' })
+    expect(description.warnings?.join(' ')).toMatch(/Shift-JIS/)
   })
 })

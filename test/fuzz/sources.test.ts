@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { stringify } from 'csv-stringify/sync'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
+import { openFileSource } from '../../src-main/sources/index'
 import { fuzz, runs } from '../support/fuzz-kit'
 import { mutation, mutate, outcome, readAll } from '../support/fuzz-sources'
 
@@ -269,6 +270,81 @@ describe('any format, random bytes', () => {
       fc.tuple(bytes, fc.constantFrom('csv', 'tsv', 'json', 'ndjson', 'xlsx')),
       async ([content, extension]) => outcome(await readAll(write(extension, content))),
       { numRuns: runs(600), timeoutMs: 5000 }
+    )
+  })
+})
+
+describe('encoding doubts (issue 19 item 12)', () => {
+  /** A word of ASCII letters with at most one accent, as European text mostly has them. */
+  const word = fc
+    .tuple(
+      fc.stringMatching(/^[a-zA-Z]{1,8}$/),
+      fc.option(fc.constantFrom(...'äöüßéèêàçñãõíóúÄÖÜÉÑ€'), { nil: undefined }),
+      fc.stringMatching(/^[a-z]{0,6}$/)
+    )
+    .map(([a, accent, b]) => `${a}${accent ?? ''}${b}`)
+  const europeanCsv = fc
+    .array(
+      fc.array(
+        fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')),
+        { minLength: 2, maxLength: 2 }
+      ),
+      {
+        minLength: 1,
+        maxLength: 40
+      }
+    )
+    .map((rows) => ['Name;Note', ...rows.map((r) => r.join(';'))].join('\r\n'))
+
+  it('European text in windows-1252 (accents standing alone): read as windows-1252, never a warning', async () => {
+    await fuzz(
+      'encoding',
+      'windows-1252 European text: no warning',
+      europeanCsv,
+      async (text) => {
+        const file = write(
+          'csv',
+          Buffer.from([...text].map((c) => (c === '€' ? 0x80 : c.charCodeAt(0))))
+        )
+        const description = await (await openFileSource(file)).describe()
+        expect(description.warnings, text).toBeUndefined()
+        return `${description.encoding} (${description.encodingBasis})`
+      },
+      { numRuns: runs(300) }
+    )
+  })
+
+  /** Japanese in Shift-JIS: hiragana 0x82 0x9F–0xF1, katakana 0x83 0x40–0x96 (not 0x7F). */
+  const kana = fc.oneof(
+    fc.integer({ min: 0x9f, max: 0xf1 }).map((b) => [0x82, b]),
+    fc
+      .integer({ min: 0x40, max: 0x96 })
+      .filter((b) => b !== 0x7f)
+      .map((b) => [0x83, b])
+  )
+  const japanese = fc
+    .array(fc.array(kana, { minLength: 2, maxLength: 8 }), { minLength: 2, maxLength: 30 })
+    .map((cells) =>
+      Buffer.concat([
+        Buffer.from('Name\r\n'),
+        ...cells.map((cell) => Buffer.from([...cell.flat(), 0x0d, 0x0a]))
+      ])
+    )
+
+  it('Japanese in Shift-JIS read without --encoding: windows-1252 is assumed, and a warning says so', async () => {
+    await fuzz(
+      'encoding',
+      'Shift-JIS text: warned',
+      japanese,
+      async (bytes) => {
+        const file = write('csv', bytes)
+        const description = await (await openFileSource(file)).describe()
+        expect(description.encoding).toBe('windows-1252')
+        expect(description.warnings?.length, bytes.toString('hex')).toBe(1)
+        expect(description.warnings![0]).toMatch(/Shift-JIS \(Japanese\) \(--encoding shift_jis\)/)
+        return 'warned'
+      },
+      { numRuns: runs(300) }
     )
   })
 })

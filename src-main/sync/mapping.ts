@@ -6,7 +6,12 @@ import {
   type KeyInfo,
   type TableDetails
 } from '../../src-shared/model/metadata'
-import type { ColumnMapping, MatchKey, PushSettings } from '../../src-shared/model/push'
+import type {
+  ColumnMapping,
+  EmptyValueRule,
+  MatchKey,
+  PushSettings
+} from '../../src-shared/model/push'
 
 /** Which part of a mapping entry (or the key choice) a MappingError is about, for forms. */
 export type MappingPart = 'source' | 'target' | 'lookup' | 'key'
@@ -43,6 +48,9 @@ export interface ResolvedColumn {
   source: string
   column: ColumnInfo
   lookup?: ResolvedLookup
+  /** The mapping's own rule for empty cells, if it has one. */
+  empty?: EmptyValueRule
+  emptyDefault?: string
 }
 
 export interface ResolvedMapping {
@@ -153,7 +161,23 @@ function resolveEntry(
         'source'
       )
   }
-  return { source: m.source, column, ...(lookup ? { lookup } : {}) }
+  if (m.empty === 'default' && m.emptyDefault === undefined)
+    throw new MappingError(
+      `Column '${m.source}' → ${column.logicalName}: empty cells are to get a default value, but none is given.`,
+      'target'
+    )
+  if (m.empty === 'default' && lookup && lookup.sourceColumns.length > 1)
+    throw new MappingError(
+      `Lookup '${column.logicalName}' uses a compound key; a default for its empty cells can't say every part. Use ignore or clear.`,
+      'lookup'
+    )
+  return {
+    source: m.source,
+    column,
+    ...(lookup ? { lookup } : {}),
+    ...(m.empty ? { empty: m.empty } : {}),
+    ...(m.emptyDefault !== undefined ? { emptyDefault: m.emptyDefault } : {})
+  }
 }
 
 function resolveKey(

@@ -53,6 +53,16 @@ export function lookupKeyOf(
   return lookup.keyColumns.map((k, i) => convertValue(k, raw[i], settings))
 }
 
+/** Required levels Dataverse (SystemRequired) or its forms (ApplicationRequired) insist on. */
+const REQUIRED = new Set(['SystemRequired', 'ApplicationRequired'])
+
+/** An empty cell: nothing, null, or only spaces (a lookup: every part of its key). */
+function isEmptyCell(col: ResolvedColumn, source: SourceRow): boolean {
+  const blank = (v: unknown): boolean =>
+    v === null || v === undefined || (typeof v === 'string' && v.trim() === '')
+  return (col.lookup?.sourceColumns ?? [col.source]).every((s) => blank(source.values[s]))
+}
+
 const nice = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(v))
 
 /**
@@ -64,7 +74,7 @@ export function planRow(
   source: SourceRow,
   seq: number,
   mapping: ResolvedMapping,
-  settings: Pick<PushSettings, 'mode'> & ConvertOptions,
+  settings: Pick<PushSettings, 'mode' | 'emptyValues'> & ConvertOptions,
   mirrors: RowMirrors
 ): PlannedRow {
   const base = {
@@ -96,10 +106,25 @@ export function planRow(
   const values = new Map<ResolvedColumn, unknown>()
   const binds: Record<string, string> = {}
   const lookupIds = new Map<ResolvedColumn, string | null | undefined>()
+  const keyColumns = mapping.key.kind === 'alternate' ? mapping.key.columns : [mapping.key.column]
+  const keyNames = new Set(keyColumns.map((c) => c.column.logicalName))
+  /** Columns left as they are: their cell is empty and the rule says ignore. */
+  const ignored = new Set<ResolvedColumn>()
   for (const col of mapping.columns) {
+    let row = source
+    // A key column always needs its value (an empty one is reported below).
+    if (!keyNames.has(col.column.logicalName) && isEmptyCell(col, source)) {
+      const rule = col.empty ?? settings.emptyValues ?? 'ignore'
+      if (rule === 'ignore') {
+        ignored.add(col)
+        continue
+      }
+      if (rule === 'default')
+        row = { ...source, values: { ...source.values, [col.source]: col.emptyDefault ?? null } }
+    }
     if (col.lookup) {
       try {
-        const keyValues = lookupKeyOf(col.lookup, source, settings)
+        const keyValues = lookupKeyOf(col.lookup, row, settings)
         if (keyValues === null) {
           values.set(col, null)
           lookupIds.set(col, null)
@@ -126,7 +151,7 @@ export function planRow(
       continue
     }
     try {
-      values.set(col, convertValue(col.column, source.values[col.source], settings))
+      values.set(col, convertValue(col.column, row.values[col.source], settings))
     } catch (err) {
       if (!(err instanceof ConversionError)) throw err
       errors.push(
@@ -136,7 +161,6 @@ export function planRow(
   }
 
   // The key: every key column needs a value Dataverse can address a record by.
-  const keyColumns = mapping.key.kind === 'alternate' ? mapping.key.columns : [mapping.key.column]
   const keyValues: Record<string, unknown> = {}
   for (const col of keyColumns) {
     const value = col.lookup ? lookupIds.get(col) : values.get(col)
@@ -184,13 +208,12 @@ export function planRow(
     keyList.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))
   )
 
-  const keyNames = new Set(keyColumns.map((c) => c.column.logicalName))
   const payload: PlanPayload = { values: {}, binds: {} }
   const changes: Record<string, ColumnChange> = {}
   const mirrored = existing ? (JSON.parse(existing.data) as Record<string, unknown>) : {}
   for (const col of mapping.columns) {
     const name = col.column.logicalName
-    if (col.column.isPrimaryId) continue
+    if (col.column.isPrimaryId || ignored.has(col)) continue
     const to = values.get(col)
     if (existing && keyNames.has(name)) continue
     const from = existing ? (mirrored[jsonPropertyOf(col.column)] ?? null) : null
@@ -207,6 +230,21 @@ export function planRow(
     payload.values[name] = to
     if (existing || to !== null) changes[name] = { from, to }
   }
+  // A required column (the primary name, say) cleared by an empty cell: refused before anything
+  // is written, with what to do (issue 12, item 1: 15,000 names set to null).
+  const cleared = mapping.columns.filter(
+    (c) =>
+      REQUIRED.has(c.column.requiredLevel) &&
+      !ignored.has(c) &&
+      (existing ? changes[c.column.logicalName]?.to === null : values.get(c) === null)
+  )
+  if (cleared.length)
+    return fail(
+      `Row ${source.row} (${source.location}): ${cleared.map((c) => `column '${c.source}' → ${c.column.logicalName} is empty, and ${c.column.logicalName} is required in Dataverse`).join('; ')}; fill the cell, or set empty cells of the column to "ignore" so the record keeps its value`,
+      keyText,
+      existing?.id ?? null,
+      false
+    )
   let action: PlanAction
   let error: string | null = null
   if (existing) {

@@ -7,6 +7,7 @@ import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
 import type { NewPlanItem } from '../store/repositories/plans'
 import { autoMap, resolveMapping } from './mapping'
+import { DEFAULT_CLEAR_WARNING_PERCENT } from './push-settings'
 import { planMissing } from './plan-missing'
 import { prefetchByKey } from './plan-prefetch'
 import { RemoteKeyLookup } from './lookup-remote'
@@ -44,6 +45,8 @@ export interface PlanResult {
   settings: PushSettings
   /** Source columns that map to nothing (shown in the preview, never silently dropped). */
   unmapped: string[]
+  /** What the admin should look at before applying (a column cleared in many rows). */
+  warnings: string[]
   durationMs: number
 }
 
@@ -63,6 +66,27 @@ function missingRefusal(missing: 'delete' | 'deactivate', unreadable: Unreadable
   const rows = unreadable.rows.join(', ') + (unreadable.count > unreadable.rows.length ? ', …' : '')
   const verb = missing === 'delete' ? 'deleted' : 'deactivated'
   return `Not ${verb}: ${unreadable.count === 1 ? '1 source row has' : `${unreadable.count} source rows have`} no readable key (row ${rows}), so this record may still be in the source. Fix the key in those rows, or set missing records to "ignore" for this push.`
+}
+
+/**
+ * A column the plan would clear (a value → null) in more than `percent` of its rows: said
+ * before anything is written, since it is usually a blank column in an export rather than a wish
+ * to wipe data (issue 12, item 1).
+ */
+function clearWarnings(
+  clears: ReadonlyMap<string, number>,
+  rows: number,
+  percent = DEFAULT_CLEAR_WARNING_PERCENT
+): string[] {
+  const warnings: string[] = []
+  for (const [column, count] of clears) {
+    const share = (count / Math.max(rows, 1)) * 100
+    if (share > percent)
+      warnings.push(
+        `This push would clear ${column} in ${count.toLocaleString('en')} of ${rows.toLocaleString('en')} rows (${Math.round(share)}%). If the source column is blank by mistake, fix the file; to keep such values, set empty cells of ${column} to "ignore".`
+      )
+  }
+  return warnings
 }
 
 /** Rows per transaction while writing plan items. */
@@ -147,7 +171,7 @@ export class PlanEngine {
           rows,
           elapsedMs: Math.round(performance.now() - started)
         })
-      const unreadable = await this.planRows(
+      const { unreadable, clears, rows } = await this.planRows(
         request,
         planId,
         seq,
@@ -181,7 +205,13 @@ export class PlanEngine {
       const counts = this.count(planId)
       store.plans.setCounts(planId, counts)
       store.runs.progress(runId, counts, client.metrics.since(figuresBefore))
-      store.runs.finish(runId, 'completed', null, { settings, source: description, planId })
+      const warnings = clearWarnings(clears, rows, settings.clearWarningPercent)
+      store.runs.finish(runId, 'completed', null, {
+        settings,
+        source: description,
+        planId,
+        ...(warnings.length ? { warnings } : {})
+      })
       const mapped = new Set(mapping.columns.flatMap((c) => c.lookup?.sourceColumns ?? [c.source]))
       return {
         planId,
@@ -189,6 +219,7 @@ export class PlanEngine {
         counts,
         settings,
         unmapped: description.columns.filter((c) => !mapped.has(c)),
+        warnings,
         durationMs: Math.round(performance.now() - started)
       }
     } catch (caught) {
@@ -214,7 +245,7 @@ export class PlanEngine {
     settings: PushSettings,
     mirrors: PlanMirrors,
     report: (rows: number) => void
-  ): Promise<UnreadableKeys> {
+  ): Promise<{ unreadable: UnreadableKeys; clears: Map<string, number>; rows: number }> {
     const { store } = this.deps
     store.db.exec(
       'DROP TABLE IF EXISTS temp.plan_seen; CREATE TEMP TABLE plan_seen (id TEXT PRIMARY KEY)'
@@ -222,6 +253,8 @@ export class PlanEngine {
     const markSeen = store.db.prepare('INSERT OR IGNORE INTO temp.plan_seen (id) VALUES (?)')
     const firstRowOfKey = new Map<string, { seq: number; row: number; flagged: boolean }>()
     const unreadable: UnreadableKeys = { count: 0, rows: [] }
+    /** Per column, the updates that would set it from a value to null. */
+    const clears = new Map<string, number>()
     let batch: NewPlanItem[] = []
     const flush = store.db.transaction((items: NewPlanItem[]) => {
       for (const item of items) store.plans.addItem(planId, item)
@@ -246,6 +279,10 @@ export class PlanEngine {
         if (unreadable.rows.length < UNREADABLE_ROWS_NAMED) unreadable.rows.push(source.row)
       }
       const { item } = planned
+      if (item.action === 'update')
+        for (const [column, change] of Object.entries(item.changes))
+          if (change.to === null && change.from !== null)
+            clears.set(column, (clears.get(column) ?? 0) + 1)
       if (planned.duplicateKey !== null) {
         const first = firstRowOfKey.get(planned.duplicateKey)
         if (!first) {
@@ -285,7 +322,7 @@ export class PlanEngine {
     await planChunk()
     flush(batch)
     report(rows)
-    return unreadable
+    return { unreadable, clears, rows }
   }
 
   /** Delta pulls so the preview is exact: the target table, and lookup tables already mirrored. */

@@ -14,6 +14,12 @@ export class SettingsError extends Error {
 // service busy; the docs suggest starting between 100 and 1,000 (reference §4.2).
 export const DEFAULT_BATCH_SIZE = 100
 
+/**
+ * A plan warns when it would clear a column in more than this share of its rows. Like the empty
+ * cell rule (ignore), it is a default left out of stored settings, so saved profiles stay as saved.
+ */
+export const DEFAULT_CLEAR_WARNING_PERCENT = 10
+
 /** Push settings with the documented defaults (reference §4.2 for the batch size). */
 export function pushSettings(partial: Partial<PushSettings> & { table: string }): PushSettings {
   return {

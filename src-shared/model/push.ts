@@ -15,12 +15,23 @@ export interface LookupMapping {
   sourceColumns?: string[]
 }
 
+/**
+ * What an empty source cell (blank, only spaces, or null) does to its column: leave the column
+ * as it is (`ignore`, the default: a blank column in an export is not a wish to wipe data),
+ * `clear` it to null, or write a fixed `default` value instead.
+ */
+export type EmptyValueRule = 'ignore' | 'clear' | 'default'
+
 export interface ColumnMapping {
   /** Source column name (CSV header, JSON property, XLSX header). */
   source: string
   /** Dataverse column logical name. */
   target: string
   lookup?: LookupMapping
+  /** This column's rule for empty cells; the profile's `emptyValues` otherwise. */
+  empty?: EmptyValueRule
+  /** The value written for an empty cell when `empty` is 'default', read like a source value. */
+  emptyDefault?: string
 }
 
 /** How records are matched: by an alternate key's columns, or by the primary id. */
@@ -49,6 +60,10 @@ export interface PushSettings {
   /** Date-times without an offset are read in this IANA time zone (default UTC). */
   timeZone: string
   decimalSeparator: '.' | ','
+  /** Empty cells of columns without a rule of their own: ignore (default) or clear. */
+  emptyValues?: Exclude<EmptyValueRule, 'default'>
+  /** The plan warns when it would clear a column in more than this share of rows (default 10). */
+  clearWarningPercent?: number
 }
 
 export const PLAN_ACTIONS = [

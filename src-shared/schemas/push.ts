@@ -34,8 +34,16 @@ export const LookupMapping = z
   })
   .strict()
 
+export const EMPTY_VALUE_RULES = ['ignore', 'clear', 'default'] as const
+
 export const ColumnMapping = z
-  .object({ source: SourceColumn, target: TableName, lookup: LookupMapping.optional() })
+  .object({
+    source: SourceColumn,
+    target: TableName,
+    lookup: LookupMapping.optional(),
+    empty: z.enum(EMPTY_VALUE_RULES).optional(),
+    emptyDefault: z.string().max(4000).optional()
+  })
   .strict()
 export type ColumnMapping = z.infer<typeof ColumnMapping>
 
@@ -64,7 +72,9 @@ export const PushSettings = z
     parallelism: z.number().int().min(1, 'is 1 or more').max(64, 'is at most 64').optional(),
     strategy: z.enum(APPLY_STRATEGIES),
     timeZone: z.string().trim().min(1, 'is required').max(64),
-    decimalSeparator: z.enum(['.', ','])
+    decimalSeparator: z.enum(['.', ',']),
+    emptyValues: z.enum(['ignore', 'clear']).optional(),
+    clearWarningPercent: z.number().min(0).max(100, 'is at most 100').optional()
   })
   .strict()
 export type PushSettings = z.infer<typeof PushSettings>

@@ -117,3 +117,30 @@ describe('dvsync plan --decimal-comma of numbers and dates that cannot be what t
     )
   })
 })
+
+describe('dvsync plan says which encoding it read the file in', () => {
+  it('a Shift-JIS file: "windows-1252 (assumed …)" and a warning suggesting --encoding shift_jis, on stderr', async () => {
+    const file = join(env.cli.dataDir, 'japanese.csv')
+    // "Code,Name / J-1,テスト日本語" in Shift-JIS.
+    writeFileSync(
+      file,
+      Buffer.from('436f64652c4e616d650d0a4a2d312c83658358836793fa967b8cea0d0a', 'hex')
+    )
+    const args = words('plan --env sb --table product --map Code=productnumber,Name=name --json')
+    const run = await env.cli.run([...args, '--source', file])
+    expect(run.code, said(run)).toBe(0)
+    expect(run.stderr).toMatch(
+      /Reading .*japanese\.csv: CSV, encoding windows-1252 \(assumed, because its first non-ASCII bytes are not valid UTF-8\), delimiter ',', 2 columns\./
+    )
+    expect(run.stderr).toMatch(
+      /Warning: .*japanese\.csv: .*Shift-JIS \(Japanese\) \(--encoding shift_jis\)/
+    )
+    jsonOf(run) // stdout stays one JSON document
+
+    const given = await env.cli.run([...args, '--encoding', 'shift_jis', '--source', file])
+    expect(given.code, said(given)).toBe(0)
+    expect(given.stderr).toMatch(/encoding shift_jis \(as given\)/)
+    expect(given.stderr).not.toMatch(/Warning/)
+    expect(jsonOf(given).items[0].changes.name.to).toBe('テスト日本語')
+  })
+})

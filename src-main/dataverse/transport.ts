@@ -24,8 +24,9 @@ export interface TransportOptions {
   maxParallelism?: number
   /**
    * Per attempt (default 120 s, the Dataverse SDK clients' own request timeout): an answer not
-   * complete by then is abandoned, and retried once at most, so a server that trickles bytes
-   * (slow loris) costs two timeouts, each said by a retry event, not six in silence.
+   * complete by then is abandoned. One whose headers came but whose body trickled or stalled is
+   * retried once at most, so a slow-loris server costs two timeouts, each said by a retry event,
+   * not six in silence; a service slow to start answering keeps the full attempt budget.
    */
   timeoutMs?: number
   /**
@@ -80,8 +81,8 @@ const RETRYABLE_STATUS = new Set([500, 502, 503, 504])
 /** The Web API never redirects; a redirect is followed by no one, with or without the token. */
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308])
 const DEFAULT_MAX_RESPONSE_BYTES = 256 * 2 ** 20
-/** Attempts that ended in a timeout before the request is given up (see timeoutMs). */
-const MAX_TIMEOUT_ATTEMPTS = 2
+/** Attempts whose body trickled or stalled past a timeout before giving up (see timeoutMs). */
+const MAX_SLOW_BODY_ATTEMPTS = 2
 
 /**
  * The one way requests leave the product: bearer token, OData headers, parallelism gate,
@@ -145,7 +146,7 @@ export class Transport {
     const idempotent = request.idempotent ?? request.method !== 'POST'
     let attempt = 0
     let throttles = 0
-    let timeouts = 0
+    let slowBodies = 0
     let refreshed = false
     let forceRefresh = false
     let lastProblem: string
@@ -234,7 +235,7 @@ export class Transport {
       }
       lastProblem = outcome.problem
       if (outcome.cancelled) throw new CancelledError()
-      if (outcome.timedOut) timeouts += 1
+      if (outcome.slowBody) slowBodies += 1
       // A request that may have reached the server is only repeated when repeating is harmless.
       const budget = outcome.mayHaveArrived
         ? this.options.maxAttempts
@@ -242,7 +243,7 @@ export class Transport {
       const retry =
         (idempotent || !outcome.mayHaveArrived) &&
         attempt < budget &&
-        timeouts < MAX_TIMEOUT_ATTEMPTS
+        slowBodies < MAX_SLOW_BODY_ATTEMPTS
       if (!retry) {
         this.metrics.failure()
         throw new UnreachableError(
@@ -266,7 +267,8 @@ export class Transport {
         problem: string
         mayHaveArrived: boolean
         cancelled: boolean
-        timedOut: boolean
+        /** The headers came, the body did not in time: trickled (slow loris) or stalled. */
+        slowBody: boolean
       }
   > {
     let token: string
@@ -338,15 +340,17 @@ export class Transport {
       const timedOut = !cancelled && (stalled || (err as Error).name === 'TimeoutError')
       const problem = stalled
         ? `the answer stalled: nothing more arrived for ${this.options.idleTimeoutMs} ms`
-        : timedOut
-          ? `no answer within ${this.options.timeoutMs} ms`
-          : networkProblem(err)
+        : timedOut && sent
+          ? `the answer was still incomplete after ${this.options.timeoutMs} ms`
+          : timedOut
+            ? `no answer within ${this.options.timeoutMs} ms`
+            : networkProblem(err)
       return {
         kind: 'failed',
         problem,
         mayHaveArrived: sent || !isConnectFailure(err),
         cancelled,
-        timedOut
+        slowBody: timedOut && sent
       }
     } finally {
       clearTimeout(idleTimer)

@@ -1,5 +1,6 @@
 import type {
   ColumnMapping,
+  EmptyValueRule,
   MatchKey,
   MissingRows,
   PushMode,
@@ -107,4 +108,46 @@ export function parseMode(text: string): PushMode {
 export function parseMissing(text: string): MissingRows {
   if (text === 'ignore' || text === 'deactivate' || text === 'delete') return text
   throw new SettingsError(`--missing must be ignore, deactivate or delete (got '${text}').`)
+}
+
+/** `--empty ignore|clear`: what empty cells do to columns without a rule of their own. */
+export function parseEmptyValues(text: string): 'ignore' | 'clear' {
+  if (text === 'ignore' || text === 'clear') return text
+  throw new SettingsError(`--empty must be ignore or clear (got '${text}').`)
+}
+
+/**
+ * `--empty-column "fax=clear,producttypecode=default:Services"`: a rule for the empty cells of
+ * single columns (by their Dataverse logical name), set on the mapping's entries.
+ */
+export function withEmptyColumnRules(mapping: ColumnMapping[], text: string): ColumnMapping[] {
+  if (mapping.length === 0)
+    throw new SettingsError(
+      '--empty-column sets rules on mapped columns: give the mapping with --map (or a --profile that has one).'
+    )
+  const rules = new Map<string, Pick<ColumnMapping, 'empty' | 'emptyDefault'>>()
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const eq = pair.indexOf('=')
+    const column = pair.slice(0, Math.max(eq, 0)).trim().toLowerCase()
+    const rule = pair.slice(eq + 1).trim()
+    if (eq <= 0 || !rule)
+      throw new SettingsError(
+        `--empty-column entry '${pair}' is not column=ignore|clear|default:VALUE.`
+      )
+    if (!mapping.some((m) => m.target === column))
+      throw new SettingsError(
+        `--empty-column names '${column}', which the mapping does not write (mapped: ${mapping.map((m) => m.target).join(', ')}).`
+      )
+    if (rule === 'ignore' || rule === 'clear') rules.set(column, { empty: rule })
+    else if (rule.startsWith('default:'))
+      rules.set(column, { empty: 'default' satisfies EmptyValueRule, emptyDefault: rule.slice(8) })
+    else
+      throw new SettingsError(
+        `--empty-column rule '${rule}' for ${column} must be ignore, clear or default:VALUE.`
+      )
+  }
+  return mapping.map((m) => ({ ...m, ...rules.get(m.target) }))
 }

@@ -5,9 +5,11 @@ import {
   parseKey,
   parseMapping,
   parseMissing,
+  parseEmptyValues,
   parseMode,
   pushSettings,
-  SettingsError
+  SettingsError,
+  withEmptyColumnRules
 } from '../../sync/push-settings'
 import { CliError } from '../exit-codes'
 import { wholeNumber } from '../numbers'
@@ -30,6 +32,8 @@ export interface PushFlags {
   batch?: number
   dop?: number
   strategy?: string
+  empty?: string
+  emptyColumn?: string
 }
 
 export function addPushOptions(command: Command): Command {
@@ -56,6 +60,14 @@ export function addPushOptions(command: Command): Command {
     .option('--batch <n>', 'records per request, 1–1000', BATCH)
     .option('--dop <n>', 'most requests at once, 1–64 (never above the server’s hint)', DOP)
     .option('--strategy <kind>', 'auto (default), bulk, batch or single')
+    .option(
+      '--empty <rule>',
+      'empty source cells: ignore (default: the column keeps its value) or clear'
+    )
+    .option(
+      '--empty-column <rules>',
+      'per mapped column, e.g. fax=clear,producttypecode=default:Services (needs --map or a profile)'
+    )
 }
 
 /** The size and parallelism flags of plan, push and apply: one parser each, one range. */
@@ -93,7 +105,7 @@ export function resolvePush(services: Services, flags: PushFlags): ResolvedPush 
     // A profile is a file anyone may have edited (or imported): its path must be a path.
     if (typeof file !== 'string')
       throw new CliError(`The profile's source file is not a path (${JSON.stringify(file)}).`)
-    const settings = pushSettings({
+    const merged = pushSettings({
       ...saved.push,
       table,
       ...(flags.key ? { key: parseKey(flags.key) } : {}),
@@ -104,8 +116,12 @@ export function resolvePush(services: Services, flags: PushFlags): ResolvedPush 
       ...(flags.decimalComma ? { decimalSeparator: ',' as const } : {}),
       ...(flags.batch ? { batchSize: flags.batch } : {}),
       ...(flags.dop ? { parallelism: flags.dop } : {}),
-      ...(flags.strategy ? { strategy: strategyOf(flags.strategy) } : {})
+      ...(flags.strategy ? { strategy: strategyOf(flags.strategy) } : {}),
+      ...(flags.empty ? { emptyValues: parseEmptyValues(flags.empty) } : {})
     })
+    const settings = flags.emptyColumn
+      ? { ...merged, mapping: withEmptyColumnRules(merged.mapping, flags.emptyColumn) }
+      : merged
     const source: SourceSettings = {
       ...saved.source,
       file,

@@ -182,6 +182,7 @@ function printPlan(
       skipped: c.skip,
       errors: c.error,
       unmappedColumns: plan.unmapped,
+      warnings: plan.warnings,
       mapping: plan.settings.mapping,
       ...(exported ? { export: exported } : {}),
       // Script consumers get every item (cli.md); people get the summary and the command to go on.
@@ -195,6 +196,7 @@ function printPlan(
       const lines = [
         `Plan ${plan.planId}: ${summary(c)}, ${count(c.unchanged)} unchanged, ${count(c.skip)} skipped, ${count(c.error)} with errors.`,
         plan.unmapped.length ? `Source columns not mapped: ${plan.unmapped.join(', ')}.` : '',
+        ...plan.warnings.map((w) => `Warning: ${w}`),
         ...(errors.length
           ? [
               'Rows with errors (they will not be applied):',

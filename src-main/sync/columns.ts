@@ -60,6 +60,18 @@ export function keyColumnsOf(table: TableDetails): string[][] {
   )
 }
 
+/**
+ * The JSON property names of the table's first Active key: the values that name a record in the
+ * journal. A Pending or Failed key identifies nothing (its values need not be unique), so with no
+ * Active key there is none.
+ */
+export function recordKeyColumnsOf(table: TableDetails): string[] | null {
+  const active = table.keys.find((k) => k.status === 'Active')
+  if (!active) return null
+  const byName = new Map(table.columns.map((c) => [c.logicalName, c]))
+  return active.columns.map((name) => (byName.get(name) ? jsonPropertyOf(byName.get(name)!) : name))
+}
+
 export function sameColumns(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',')
 }

@@ -10,7 +10,7 @@ import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
 import { claimRun } from '../store/run-lock'
 import type { MirrorRecord } from '../store/repositories/mirrors'
-import { keyColumnsOf, sameColumns, selectColumns } from './columns'
+import { keyColumnsOf, recordKeyColumnsOf, sameColumns, selectColumns } from './columns'
 import { isProcessAlive } from './process-alive'
 import { runAccountOf } from './run-account'
 import {
@@ -100,9 +100,12 @@ export class PullEngine {
     const existing = store.mirrors.find(request.environment.id, request.table.toLowerCase())
     // A delta needs nothing but the stored delta link: skip the metadata round trips, so the
     // nightly pull of an unchanged table costs one request (the mirror knows set, id and keys).
+    // A mirror whose keys were not Active when last read asks again, so a key that became Active
+    // names the records from then on (one metadata read per pull until one is).
     const fastPath =
       existing?.deltaLink &&
       !request.full &&
+      (existing.recordKey !== null || existing.keys.length === 0) &&
       (!request.columns?.length || sameRequested(existing, request.columns))
     const table = fastPath ? undefined : await client.metadata.getTable(request.table)
     if (table && !table.changeTrackingEnabled) {
@@ -130,7 +133,8 @@ export class PullEngine {
           entitySet: table.entitySetName,
           primaryId: table.primaryIdAttribute,
           columns,
-          keys: keyColumnsOf(table)
+          keys: keyColumnsOf(table),
+          recordKey: recordKeyColumnsOf(table)
         })
       : existing!
     const runId = store.runs.start({
@@ -327,9 +331,9 @@ function sameRequested(mirror: MirrorRecord, requested: readonly string[]): bool
   return known && extra.length === 0
 }
 
-/** A readable key for the journal: the values of the table's first alternate key. */
+/** A readable key for the journal: the values of the table's first Active alternate key. */
 function recordKeyOf(mirror: MirrorRecord): (values: Record<string, unknown>) => string | null {
-  const key = mirror.keys[0]
+  const key = mirror.recordKey
   if (!key) return () => null
   return (values) => {
     const parts = key.map((c) => values[c])

@@ -11,6 +11,8 @@ export interface MirrorRecord {
   columns: string[]
   /** Alternate keys whose columns are indexed for matching, e.g. [['productnumber']]. */
   keys: string[][]
+  /** The Active key whose values name a record in the journal; null when none was Active. */
+  recordKey: string[] | null
   deltaLink: string | null
   deltaSavedAt: string | null
   lastPullAt: string | null
@@ -25,6 +27,7 @@ interface Row {
   primary_id: string
   columns: string
   key_columns: string
+  record_key: string | null
   delta_link: string | null
   delta_saved_at: string | null
   last_pull_at: string | null
@@ -39,6 +42,7 @@ const toRecord = (row: Row): MirrorRecord => ({
   primaryId: row.primary_id,
   columns: JSON.parse(row.columns) as string[],
   keys: JSON.parse(row.key_columns) as string[][],
+  recordKey: row.record_key === null ? null : (JSON.parse(row.record_key) as string[]),
   deltaLink: row.delta_link,
   deltaSavedAt: row.delta_saved_at,
   lastPullAt: row.last_pull_at,
@@ -55,6 +59,8 @@ export interface MirrorSpec {
   primaryId: string
   columns: string[]
   keys: string[][]
+  /** Columns of the first Active key (one of `keys`); none when no key is Active. */
+  recordKey?: string[] | null
 }
 
 /**
@@ -92,24 +98,26 @@ export class MirrorRepository {
     for (const name of [...spec.columns, ...spec.keys.flat(), spec.primaryId]) {
       if (!COLUMN_NAME.test(name)) throw new Error(`'${name}' is not a Dataverse column name.`)
     }
+    const recordKey = spec.recordKey?.length ? JSON.stringify(spec.recordKey) : null
     return this.db.transaction(() => {
       const existing = this.find(spec.environmentId, spec.tableName)
       if (existing) {
         this.db
           .prepare(
-            'UPDATE mirrors SET entity_set = ?, primary_id = ?, columns = ?, key_columns = ? WHERE id = ?'
+            'UPDATE mirrors SET entity_set = ?, primary_id = ?, columns = ?, key_columns = ?, record_key = ? WHERE id = ?'
           )
           .run(
             spec.entitySet,
             spec.primaryId,
             JSON.stringify(spec.columns),
             JSON.stringify(spec.keys),
+            recordKey,
             existing.id
           )
       } else {
         this.db
           .prepare(
-            'INSERT INTO mirrors (environment_id, table_name, entity_set, primary_id, columns, key_columns) VALUES (?, ?, ?, ?, ?, ?)'
+            'INSERT INTO mirrors (environment_id, table_name, entity_set, primary_id, columns, key_columns, record_key) VALUES (?, ?, ?, ?, ?, ?, ?)'
           )
           .run(
             spec.environmentId,
@@ -117,7 +125,8 @@ export class MirrorRepository {
             spec.entitySet,
             spec.primaryId,
             JSON.stringify(spec.columns),
-            JSON.stringify(spec.keys)
+            JSON.stringify(spec.keys),
+            recordKey
           )
       }
       const mirror = this.find(spec.environmentId, spec.tableName)!

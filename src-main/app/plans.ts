@@ -90,8 +90,8 @@ export class PlansService {
       })
       runId = result.runId
       progress(last?.done ?? 0, result.durationMs, 'completed')
-      const { planId, counts, unmapped, durationMs } = result
-      return { planId, runId: result.runId, counts, unmapped, durationMs }
+      const { planId, counts, unmapped, warnings, durationMs } = result
+      return { planId, runId: result.runId, counts, unmapped, warnings, durationMs }
     } catch (err) {
       if (last)
         this.deps.events.emit('run:progress', {
@@ -161,7 +161,8 @@ export class PlansService {
       settings: plan.settings as PushSettings,
       counts,
       excluded,
-      applyRuns: store.runs.idsByDetail('apply', 'planId', planId)
+      applyRuns: store.runs.idsByDetail('apply', 'planId', planId),
+      warnings: warningsOf(run?.details['warnings'])
     }
   }
 
@@ -241,6 +242,11 @@ export class PlansService {
       )
     return { environmentId: environment.id, ...saved, profileName: profile.name }
   }
+}
+
+/** The plan run's stored warnings; anything else there (an older or hand-edited run) is none. */
+function warningsOf(stored: unknown): string[] {
+  return Array.isArray(stored) ? stored.filter((w): w is string => typeof w === 'string') : []
 }
 
 function itemView(item: PlanItem): PlanItemView {

@@ -32,7 +32,9 @@ export const PlanView = z
     /** Of those, the ones the admin excluded. */
     excluded: ActionCounts,
     /** Apply runs of this plan, newest first. */
-    applyRuns: z.array(RunId)
+    applyRuns: z.array(RunId),
+    /** What to look at before applying, e.g. a column cleared in many rows (from the plan run). */
+    warnings: z.array(z.string())
   })
   .strict()
 export type PlanView = z.infer<typeof PlanView>
@@ -58,6 +60,8 @@ export const PlanCreated = z
     counts: ActionCounts,
     /** Source columns that map to nothing (shown, never silently dropped). */
     unmapped: z.array(z.string()),
+    /** What to look at before applying (a column cleared in many rows). */
+    warnings: z.array(z.string()),
     durationMs: z.number().int().nonnegative()
   })
   .strict()

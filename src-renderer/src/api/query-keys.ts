@@ -10,6 +10,9 @@ export const keys = {
   tables: (environmentId: number) => ['tables', environmentId] as const,
   table: (environmentId: number, table: string) => ['tables', environmentId, table] as const,
   keys: (environmentId: number, table: string) => ['keys', environmentId, table] as const,
+  /** Under the table: read from its mirror, so a pull (which changes `tables`) refreshes them. */
+  keyDuplicates: (environmentId: number, table: string, key: string) =>
+    ['tables', environmentId, table, 'duplicates', key] as const,
   pulls: (environmentId: number, table?: string) =>
     (table ? ['pulls', environmentId, table] : ['pulls', environmentId]) as readonly unknown[],
   activePulls: () => ['progress', 'active'] as const,

@@ -49,3 +49,37 @@ export function useCreateKey(environmentId: number, table: string) {
       ])
   })
 }
+
+/** The values several mirrored records share in a key's columns (why its index failed). */
+export const keyDuplicatesQuery = (environmentId: number, table: string, key: string) =>
+  queryOptions({
+    queryKey: keys.keyDuplicates(environmentId, table, key),
+    queryFn: () => call('keys:duplicates', { environmentId, table, key })
+  })
+
+/** After a key changed: its table's keys and the table list (which shows keys) refresh. */
+function useKeysChanged(environmentId: number, table: string): () => Promise<unknown> {
+  const queryClient = useQueryClient()
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: keys.keys(environmentId, table) }),
+      queryClient.invalidateQueries({ queryKey: keys.tables(environmentId) })
+    ])
+}
+
+/** Builds a Failed key's index again (ReactivateEntityKey), by schema name. */
+export function useReactivateKey(environmentId: number, table: string) {
+  const onSuccess = useKeysChanged(environmentId, table)
+  return useMutation({
+    mutationFn: (key: string) => call('keys:reactivate', { environmentId, table, key }),
+    onSuccess
+  })
+}
+
+export function useDeleteKey(environmentId: number, table: string) {
+  const onSuccess = useKeysChanged(environmentId, table)
+  return useMutation({
+    mutationFn: (key: string) => call('keys:delete', { environmentId, table, key }),
+    onSuccess
+  })
+}

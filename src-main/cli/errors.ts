@@ -11,7 +11,6 @@ import { AuthFailedError, SignInRequiredError } from '../auth/index'
 import { UnknownEnvironmentError } from '../app/services'
 import { ColumnSelectionError } from '../sync/columns'
 import { SourceError } from '../sources/index'
-import { ChangeTrackingDisabledError } from '../sync/pull'
 import { StorageError } from '../store/errors'
 import { RunBusyError } from '../store/run-lock'
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes'
@@ -40,7 +39,6 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
     err instanceof UnknownEnvironmentError ||
     err instanceof UnknownTableError ||
     err instanceof ColumnSelectionError ||
-    err instanceof ChangeTrackingDisabledError ||
     // A source file that is missing or can't be read: the message says what to fix.
     err instanceof SourceError
   ) {
@@ -67,7 +65,6 @@ export function describeError(err: unknown, context: { env?: string | undefined 
     err instanceof ProtocolError ||
     err instanceof UnknownEnvironmentError ||
     err instanceof ColumnSelectionError ||
-    err instanceof ChangeTrackingDisabledError ||
     err instanceof CancelledError ||
     err instanceof SourceError
   ) {

@@ -22,6 +22,8 @@ export interface ChangePage {
    * reference §1.3). Such rows are mirrored without those columns; the caller says so.
    */
   missingColumns?: Record<string, number>
+  /** On the last page of the read (tracked or not). */
+  last?: true
 }
 
 export interface TrackOptions {
@@ -31,6 +33,13 @@ export interface TrackOptions {
   select: string[]
   /** The stored delta link; without it an initial (full) sync starts. */
   deltaLink?: string
+  /**
+   * False: a plain read of every row, for a table without change tracking (a full-compare
+   * pull). No `Prefer: odata.track-changes`, no delta link; rows still carry their
+   * `@odata.etag`, the row's version number (reference §3.3: "every retrieved row carries weak
+   * @odata.etag"), which the mirror compares. Deletes only show as rows no longer returned.
+   */
+  track?: boolean
   maxPageSize?: number
   signal?: AbortSignal
 }
@@ -58,19 +67,22 @@ export async function* trackChanges(
 ): AsyncGenerator<ChangePage> {
   const first = options.deltaLink ?? `${options.entitySet}?$select=${options.select.join(',')}`
   const isDelta = options.deltaLink !== undefined
+  const track = options.track ?? true
+  if (!track && isDelta) throw new Error('An untracked read has no delta link.')
   if (isDelta) storedLinkUsable(transport, options.entitySet, options.deltaLink!)
   let pageNumber = 0
   const seenPages = new Set<string>()
   let repeated = 0
   try {
     for await (const page of pages(transport, first, {
-      prefer: isDelta ? [] : ['odata.track-changes'],
+      prefer: isDelta || !track ? [] : ['odata.track-changes'],
       ...(options.maxPageSize ? { maxPageSize: options.maxPageSize } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       prefetch: true
     })) {
       pageNumber += 1
       if (
+        track &&
         !isDelta &&
         pageNumber === 1 &&
         !/odata\.track-changes/i.test(page.headers.get('preference-applied') ?? '')
@@ -79,12 +91,12 @@ export async function* trackChanges(
           `The service did not apply change tracking to ${options.entitySet} (no Preference-Applied: odata.track-changes). Check that change tracking is enabled for the table.`
         )
       }
-      if (!page.nextLink && !page.deltaLink) {
+      if (track && !page.nextLink && !page.deltaLink) {
         throw new ProtocolError(
           `The last page of ${options.entitySet} changes carried no @odata.deltaLink; the sync can't continue from it.`
         )
       }
-      if (!page.nextLink) deltaLinkUsable(transport, options.entitySet, page.deltaLink!)
+      if (track && !page.nextLink) deltaLinkUsable(transport, options.entitySet, page.deltaLink!)
       const changes = page.rows.map((row) => toChange(row, options.primaryId, options.entitySet))
       const print = fingerprint(changes)
       repeated = changes.length > 0 && seenPages.has(print) ? repeated + 1 : 0
@@ -96,7 +108,11 @@ export async function* trackChanges(
       const missingColumns = missingOf(changes, options.select)
       yield {
         changes,
-        ...(page.nextLink ? {} : { deltaLink: page.deltaLink! }),
+        ...(page.nextLink
+          ? {}
+          : track
+            ? { deltaLink: page.deltaLink!, last: true }
+            : { last: true }),
         ...(missingColumns ? { missingColumns } : {})
       }
     }

@@ -17,7 +17,6 @@ import { ColumnSelectionError } from '../sync/columns'
 import { MappingError } from '../sync/mapping'
 import { SettingsError } from '../sync/push-settings'
 import { UndoError } from '../sync/undo'
-import { ChangeTrackingDisabledError } from '../sync/pull'
 import { StorageError } from '../store/errors'
 import { DuplicateNameError } from '../store/repositories/environments'
 import { RunBusyError } from '../store/run-lock'
@@ -61,7 +60,6 @@ export function toIpcError(err: unknown): IpcError {
   if (err instanceof ProtocolError) return as('DATAVERSE')
   if (err instanceof CancelledError) return as('CANCELLED')
   if (err instanceof UnknownEnvironmentError) return as('NOT_FOUND')
-  if (err instanceof ChangeTrackingDisabledError) return as('PRECONDITION')
   if (err instanceof ColumnSelectionError) return as('INVALID_INPUT')
   if (err instanceof DuplicateNameError) return as('CONFLICT', 'name')
   // The engines' refusals of what they were given: bad settings, files, history filters.

@@ -39,7 +39,8 @@ export interface PageContext {
 export function applyChanges(ctx: PageContext, changes: readonly Change[]): void {
   const { rows, runs, runId, counts } = ctx
   const initial = ctx.mode === 'initial'
-  const seenRun = ctx.mode === 'resync' ? runId : null
+  // A read of every row marks what it saw, so rows it did not see are found deleted at the end.
+  const seenRun = readsEverything(ctx.mode) ? runId : null
   for (const change of changes) {
     if (change.kind === 'deleted') {
       const before = rows.get(change.id)
@@ -87,7 +88,18 @@ export function applyChanges(ctx: PageContext, changes: readonly Change[]): void
   }
 }
 
-/** After a resync: rows Dataverse no longer has are deleted from the mirror, and journaled. */
+/**
+ * A resync (the delta token is gone) and a full compare (no change tracking) read every row and
+ * compare it with the mirror; deletes show only as rows the read did not return.
+ */
+export function readsEverything(mode: PullMode): boolean {
+  return mode === 'resync' || mode === 'compare'
+}
+
+/**
+ * After a read of every row (resync or full compare): rows Dataverse no longer has are deleted
+ * from the mirror, and journaled.
+ */
 export function reconcileDeletes(ctx: PageContext): void {
   for (const row of ctx.rows.unseen(ctx.runId)) {
     ctx.rows.delete(row.id)

@@ -16,6 +16,7 @@ import { runAccountOf } from './run-account'
 import {
   applyChanges,
   missingColumnsNote,
+  readsEverything,
   reconcileDeletes,
   type PageContext,
   type PullCounts
@@ -58,14 +59,13 @@ export interface PullResult {
   message?: string
 }
 
-export class ChangeTrackingDisabledError extends Error {
-  override name = 'ChangeTrackingDisabledError'
-}
-
 /**
  * Pulls a table into its mirror: everything plus a delta link the first time, then only what
  * changed. Each page is applied in one transaction; the delta link is stored in the same
  * transaction as the last page, so a crash at any point re-applies pages and never skips one.
+ * A table without change tracking (admins may not be allowed to turn it on) gets a full
+ * compare every time: every row read plainly, compared with the mirror by ETag, deletes found
+ * as the rows not returned — the resync machinery, without a delta link.
  */
 export class PullEngine {
   constructor(private readonly deps: { store: Store; client: DataverseClient }) {}
@@ -108,14 +108,8 @@ export class PullEngine {
       (existing.recordKey !== null || existing.keys.length === 0) &&
       (!request.columns?.length || sameRequested(existing, request.columns))
     const table = fastPath ? undefined : await client.metadata.getTable(request.table)
-    if (table && !table.changeTrackingEnabled) {
-      throw new ChangeTrackingDisabledError(
-        `Change tracking is not enabled for table '${table.logicalName}', so only a full read would show what changed. Enable it with: dvsync tracking enable --env ${request.environment.name} --table ${table.logicalName}` +
-          (table.canChangeTrackingBeEnabled
-            ? ''
-            : ' (note: this table reports CanChangeTrackingBeEnabled = false)')
-      )
-    }
+    // The fast path follows a delta link, which only a tracked table has.
+    const tracked = table ? table.changeTrackingEnabled : true
     const columns = table
       ? selectColumns(
           table,
@@ -125,7 +119,19 @@ export class PullEngine {
     // The real row count, not the stored one: a crash during a first pull leaves rows behind
     // without a delta link, and those must be compared, not reported as created again.
     const mirroredRows = existing ? store.mirrors.rows(existing).count() : 0
-    let { mode, message } = decideMode(existing, mirroredRows, columns, request.full ?? false)
+    const lastMode = existing
+      ? store.runs.list({
+          kind: 'pull',
+          environmentId: request.environment.id,
+          tableName: existing.tableName,
+          limit: 1
+        })[0]?.mode
+      : undefined
+    let { mode, message } = decideMode(existing, mirroredRows, columns, {
+      full: request.full ?? false,
+      tracked,
+      lastMode: lastMode ?? null
+    })
     const mirror = table
       ? store.mirrors.ensure({
           environmentId: request.environment.id,
@@ -164,7 +170,7 @@ export class PullEngine {
     const missing: Record<string, number> = {}
     try {
       try {
-        await this.readPages(
+        const read = await this.readPages(
           request,
           mirror,
           ctx,
@@ -173,6 +179,7 @@ export class PullEngine {
           figures,
           missing
         )
+        if (mode === 'compare') message = compareMessage(request, mirror, table, read.rows)
       } catch (err) {
         if (
           mode !== 'delta' ||
@@ -225,15 +232,17 @@ export class PullEngine {
     started: number,
     figures: () => object,
     missing: Record<string, number>
-  ): Promise<void> {
+  ): Promise<{ rows: number }> {
     const { store, client } = this.deps
     let pages = 0
     let rows = 0
     const applyPage = store.db.transaction(
-      (changes: Parameters<typeof applyChanges>[1], nextDelta: string | undefined) => {
+      (changes: Parameters<typeof applyChanges>[1], last: boolean, nextDelta: string | null) => {
         applyChanges(ctx, changes)
-        if (nextDelta !== undefined) {
-          if (ctx.mode === 'resync') reconcileDeletes(ctx)
+        if (last) {
+          if (readsEverything(ctx.mode)) reconcileDeletes(ctx)
+          // A full compare stores no link (there is none): the next pull compares again, or,
+          // once tracking is on, reads everything with it and compares (decideMode).
           store.mirrors.saveDeltaLink(mirror.id, nextDelta, new Date().toISOString())
         }
         store.runs.progress(ctx.runId, ctx.counts, figures(), ctx.mode)
@@ -244,6 +253,7 @@ export class PullEngine {
       primaryId: mirror.primaryId,
       select: mirror.columns,
       ...(deltaLink ? { deltaLink } : {}),
+      ...(ctx.mode === 'compare' ? { track: false } : {}),
       ...(request.maxPageSize ? { maxPageSize: request.maxPageSize } : {}),
       ...(request.signal ? { signal: request.signal } : {})
     })) {
@@ -251,7 +261,7 @@ export class PullEngine {
       const counted = { ...ctx.counts }
       const seq = ctx.seq.next
       try {
-        applyPage(page.changes, page.deltaLink)
+        applyPage(page.changes, page.last === true, page.deltaLink ?? null)
       } catch (err) {
         Object.assign(ctx.counts, counted)
         ctx.seq.next = seq
@@ -271,9 +281,12 @@ export class PullEngine {
       })
       if (request.signal?.aborted)
         throw new CancelledError(
-          'The pull was cancelled; the pages read so far are kept and the next pull continues from the last stored delta link.'
+          ctx.mode === 'compare'
+            ? 'The pull was cancelled; the pages read so far are kept and the next pull reads the whole table again and compares it with the mirror (no change tracking).'
+            : 'The pull was cancelled; the pages read so far are kept and the next pull continues from the last stored delta link.'
         )
     }
+    return { rows }
   }
 }
 
@@ -281,8 +294,11 @@ function decideMode(
   existing: MirrorRecord | undefined,
   mirroredRows: number,
   columns: string[],
-  full: boolean
+  how: { full: boolean; tracked: boolean; lastMode: string | null }
 ): { mode: PullMode; message?: string } {
+  const { full, tracked, lastMode } = how
+  // No change tracking: there is no delta to read, so every pull compares everything.
+  if (!tracked) return { mode: 'compare' }
   if (!existing) return { mode: 'initial' }
   const hasRows = mirroredRows > 0 || existing.deltaLink !== null
   if (full)
@@ -307,6 +323,14 @@ function decideMode(
     }
   }
   if (existing.deltaLink) return { mode: 'delta' }
+  // Tracking was turned on after full compares: the mirror holds every row already, so the
+  // first tracked read compares rather than reporting all of them as created.
+  if (hasRows && lastMode === 'compare')
+    return {
+      mode: 'resync',
+      message:
+        'Change tracking is on now: this pull read every row once with tracking and compared it with the mirror the full compares kept; the next pulls read only what changed.'
+    }
   return hasRows
     ? {
         mode: 'resync',
@@ -314,6 +338,19 @@ function decideMode(
           'The previous pull did not finish; this one read the whole table and compared it with the mirror.'
       }
     : { mode: 'initial' }
+}
+
+/** What a full compare tells the admin: what it did, that it is slower, and the way out. */
+function compareMessage(
+  request: PullRequest,
+  mirror: MirrorRecord,
+  table: { canChangeTrackingBeEnabled: boolean } | undefined,
+  rows: number
+): string {
+  const read = `Change tracking is off for ${mirror.tableName}: read all ${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'} and compared them with the mirror`
+  return table && !table.canChangeTrackingBeEnabled
+    ? `${read} (slower than a delta; Dataverse does not allow change tracking on this table, so every pull is a full compare).`
+    : `${read} (slower than a delta; turn on tracking with: dvsync tracking enable --env ${request.environment.name} --table ${mirror.tableName}, to pull only changes).`
 }
 
 /** Whether the columns asked for are the ones the mirror has (logical or _x_value names). */

@@ -4,7 +4,18 @@
  */
 export type RunKind = 'pull' | 'plan' | 'apply' | 'undo'
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted'
-export type PullMode = 'initial' | 'delta' | 'resync'
+/**
+ * initial: everything, with change tracking; delta: only what changed; resync: everything again
+ * with tracking, compared with the mirror; compare: a table without change tracking, every row
+ * read plainly and compared with the mirror, deletes found by absence (slower, no delta link).
+ */
+export type PullMode = 'initial' | 'delta' | 'resync' | 'compare'
+
+/** How a pull's mode is named to the admin (CLI, app): a full compare says it is one. */
+export function pullModeLabel(mode: string | null | undefined): string {
+  if (mode === 'compare') return 'full compare, no change tracking'
+  return mode ?? ''
+}
 
 export interface RunRecord {
   id: number

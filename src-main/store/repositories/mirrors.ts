@@ -139,14 +139,17 @@ export class MirrorRepository {
     return new MirrorRows(this.db, mirror)
   }
 
-  /** Stores the delta link; called inside the transaction that applies the last page. */
+  /**
+   * Records a finished read: the delta link (null after a full compare of a table without
+   * change tracking, which has none), when, and the row count. Called inside the transaction
+   * that applies the last page.
+   */
   saveDeltaLink(mirrorId: number, deltaLink: string | null, at: string): void {
-    const count = deltaLink === null ? null : this.rowsCount(mirrorId)
     this.db
       .prepare(
-        'UPDATE mirrors SET delta_link = ?, delta_saved_at = ?, last_pull_at = ?, row_count = coalesce(?, row_count) WHERE id = ?'
+        'UPDATE mirrors SET delta_link = ?, delta_saved_at = ?, last_pull_at = ?, row_count = ? WHERE id = ?'
       )
-      .run(deltaLink, deltaLink === null ? null : at, at, count, mirrorId)
+      .run(deltaLink, deltaLink === null ? null : at, at, this.rowsCount(mirrorId), mirrorId)
   }
 
   private rowsCount(mirrorId: number): number {

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ChangeTrackingDisabledError } from '../../../src-main/sync/pull'
 import { exportPullChanges } from '../../../src-main/sync/export-changes'
 import { mirrorRows, pullFixture, sandboxRows, type PullFixture } from '../../support/pull-fixture'
 import { startHarness, type Harness } from '../../support/sandbox-harness'
@@ -159,35 +158,6 @@ describe('pull: columns and refusals', () => {
     expect(item.after?.['vendorname']).toEqual(expect.any(String))
   })
 
-  it('refuses a table without change tracking and says how to enable it', async () => {
-    const local = await startHarness({
-      seed: 'empty',
-      schema: {
-        tables: [
-          {
-            logicalName: 'cr_note',
-            entitySetName: 'cr_notes',
-            primaryIdAttribute: 'cr_noteid',
-            primaryNameAttribute: 'cr_name',
-            changeTracking: false,
-            columns: [
-              { name: 'cr_noteid', type: 'Uniqueidentifier' },
-              { name: 'cr_name', type: 'String' }
-            ]
-          }
-        ]
-      }
-    })
-    fixture = pullFixture(local)
-    await expect(
-      fixture.engine.run({ environment: fixture.environment, table: 'cr_note' })
-    ).rejects.toThrow(ChangeTrackingDisabledError)
-    await expect(
-      fixture.engine.run({ environment: fixture.environment, table: 'cr_note' })
-    ).rejects.toThrow(/dvsync tracking enable --env sandbox --table cr_note/)
-    await local.close()
-  })
-
   it('names an unknown column and where to list the real ones', async () => {
     fixture = pullFixture(harness)
     await expect(
@@ -282,5 +252,115 @@ describe('pull: export of a pull’s changes', () => {
       address1_latitude: -5
     })
     expect(update['changedColumns']).toContain('address1_latitude')
+  })
+})
+
+describe('pull: a table without change tracking (full compare)', () => {
+  it('mirrors it by reading every row and comparing, and moves to deltas once tracking is on', async () => {
+    // The demo's dvs_warehouse starts with change tracking off, as a new custom table does.
+    const local = await startHarness({ products: 5, accounts: 2, contacts: 2 })
+    try {
+      fixture = pullFixture(local)
+      const pull = () =>
+        fixture.engine.run({ environment: fixture.environment, table: 'dvs_warehouse' })
+      const codes = async () =>
+        new Map(
+          (
+            (await local.api('GET', 'dvs_warehouses?$select=dvs_code,dvs_warehouseid')).json
+              .value as { dvs_code: string; dvs_warehouseid: string }[]
+          ).map((w) => [w.dvs_code, w.dvs_warehouseid])
+        )
+      const expectMirrorEqualsWarehouses = async () => {
+        const mirror = fixture.store.mirrors.find(fixture.environment.id, 'dvs_warehouse')!
+        const expected = await sandboxRows(
+          local,
+          'dvs_warehouses',
+          'dvs_warehouseid',
+          mirror.columns
+        )
+        const actual = mirrorRows(fixture, 'dvs_warehouse')
+        expect(actual.size).toBe(expected.size)
+        for (const [id, values] of expected) expect(actual.get(id), `row ${id}`).toEqual(values)
+      }
+
+      const first = await pull()
+      expect(first).toMatchObject({ mode: 'compare', created: 12, updated: 0, deleted: 0 })
+      expect(first.message).toBe(
+        'Change tracking is off for dvs_warehouse: read all 12 rows and compared them with the mirror (slower than a delta; turn on tracking with: dvsync tracking enable --env sandbox --table dvs_warehouse, to pull only changes).'
+      )
+      expect([...fixture.store.runs.items(first.runId)]).toHaveLength(12)
+      await expectMirrorEqualsWarehouses()
+      // No delta link: there is none without tracking.
+      expect(fixture.store.mirrors.find(fixture.environment.id, 'dvs_warehouse')).toMatchObject({
+        deltaLink: null,
+        rowCount: 12
+      })
+
+      const ids = await codes()
+      await local.api('POST', 'dvs_warehouses', {
+        body: { dvs_name: 'Tacoma annex', dvs_code: 'WH-100', dvs_city: 'Tacoma' }
+      })
+      await local.api('PATCH', `dvs_warehouses(${ids.get('WH-003')})`, {
+        body: { dvs_capacity: 777 }
+      })
+      await local.api('DELETE', `dvs_warehouses(${ids.get('WH-007')})`)
+
+      const second = await pull()
+      expect(second).toMatchObject({
+        mode: 'compare',
+        created: 1,
+        updated: 1,
+        deleted: 1,
+        unchanged: 10
+      })
+      // Only the three changes are journaled, as `dvsync changes` and exports show them.
+      const items = [...fixture.store.runs.items(second.runId)]
+      expect(items.map((i) => [i.action, i.recordId]).sort()).toEqual(
+        [
+          ['created', (await codes()).get('WH-100')],
+          ['deleted', ids.get('WH-007')],
+          ['updated', ids.get('WH-003')]
+        ].sort()
+      )
+      const updated = items.find((i) => i.action === 'updated')!
+      expect(updated.after?.['dvs_capacity']).toBe(777)
+      expect(updated.before?.['dvs_capacity']).not.toBe(777)
+      expect(items.find((i) => i.action === 'deleted')!.before?.['dvs_code']).toBe('WH-007')
+      await expectMirrorEqualsWarehouses()
+
+      const quiet = await pull()
+      expect(quiet).toMatchObject({ mode: 'compare', created: 0, updated: 0, deleted: 0 })
+      expect([...fixture.store.runs.items(quiet.runId)]).toHaveLength(0)
+
+      // Tracking turned on: one tracked read of everything, compared (nothing is new), then deltas.
+      await fixture.client.metadata.enableChangeTracking('dvs_warehouse')
+      const tracked = await pull()
+      expect(tracked).toMatchObject({
+        mode: 'resync',
+        created: 0,
+        updated: 0,
+        deleted: 0,
+        unchanged: 12
+      })
+      expect(tracked.message).toMatch(/^Change tracking is on now/)
+      expect(
+        fixture.store.mirrors.find(fixture.environment.id, 'dvs_warehouse')!.deltaLink
+      ).not.toBeNull()
+      await local.api('PATCH', `dvs_warehouses(${ids.get('WH-001')})`, {
+        body: { dvs_city: 'Renton' }
+      })
+      const delta = await pull()
+      expect(delta).toMatchObject({
+        mode: 'delta',
+        created: 0,
+        updated: 1,
+        deleted: 0,
+        requests: 1
+      })
+      await expectMirrorEqualsWarehouses()
+    } finally {
+      fixture.close()
+      await local.close()
+    }
   })
 })

@@ -12,6 +12,7 @@ import {
 import { ArrowSyncRegular, DismissRegular } from '@fluentui/react-icons'
 import { useQuery } from '@tanstack/react-query'
 import { useEffect } from 'react'
+import { pullModeLabel } from '../../../../src-shared/model/run'
 import type { TableView } from '../../../../src-shared/schemas/metadata'
 import { seedProgress, usePullProgress } from '../../api/progress-store'
 import { activePullsQuery, useCancelPull, useStartPull } from '../../api/queries/pulls'
@@ -80,7 +81,11 @@ export function PullRunner({
           disabled={running}
           onClick={() => run(false)}
         >
-          {table.mirror?.tracking ? 'Pull changes' : 'Pull'}
+          {!table.changeTrackingEnabled
+            ? 'Pull (full compare)'
+            : table.mirror?.tracking
+              ? 'Pull changes'
+              : 'Pull'}
         </Button>
         <Button disabled={running || !table.mirror} onClick={() => run(true)}>
           Full resync
@@ -101,7 +106,7 @@ export function PullRunner({
           validationState="none"
           validationMessage={
             progress?.state === 'running'
-              ? `${progress.mode ?? ''} pull: ${plural(progress.pages, 'page')}, ${plural(progress.done, 'row')} read — ${count(progress.counts['created'] ?? 0)} created, ${count(progress.counts['updated'] ?? 0)} updated, ${count(progress.counts['deleted'] ?? 0)} deleted — ${count(progress.rate)} rows/s`
+              ? `Pull (${pullModeLabel(progress.mode)}): ${plural(progress.pages, 'page')}, ${plural(progress.done, 'row')} read — ${count(progress.counts['created'] ?? 0)} created, ${count(progress.counts['updated'] ?? 0)} updated, ${count(progress.counts['deleted'] ?? 0)} deleted — ${count(progress.rate)} rows/s`
               : 'Starting the pull…'
           }
         >
@@ -110,9 +115,10 @@ export function PullRunner({
       )}
       {!running && progress && progress.state === 'completed' && (
         <Text role="status" data-testid="pull-summary">
-          Pulled {plural(progress.done, 'row')} in {duration(progress.elapsedMs)} ({progress.mode}):{' '}
-          {count(progress.counts['created'] ?? 0)} created, {count(progress.counts['updated'] ?? 0)}{' '}
-          updated, {count(progress.counts['deleted'] ?? 0)} deleted.
+          Pulled {plural(progress.done, 'row')} in {duration(progress.elapsedMs)} (
+          {pullModeLabel(progress.mode)}): {count(progress.counts['created'] ?? 0)} created,{' '}
+          {count(progress.counts['updated'] ?? 0)} updated, {count(progress.counts['deleted'] ?? 0)}{' '}
+          deleted.
           {progress.message ? ` ${progress.message}` : ''}
         </Text>
       )}

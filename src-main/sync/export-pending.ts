@@ -1,7 +1,10 @@
+import { readdir, rm } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import type { RunItem, RunStatus } from '../../src-shared/model/run'
 import { streamAtomically } from '../reports/atomic-file'
 import type { Store } from '../store/open'
 import { exportFormatOf, writeChanges, type ExportResult } from './export-changes'
+import { isProcessAlive } from './process-alive'
 
 /** An earlier pull whose changes this export also holds, because no complete export had them. */
 export interface EarlierRun {
@@ -20,13 +23,23 @@ export interface PendingExportResult extends ExportResult {
 }
 
 /**
+ * Called before a pull whose changes will be exported: a table without an export cursor gets
+ * one after its last completed pull (ExportCursorRepository.begin), so the first export covers
+ * the runs interrupted just before it, and a pull that completes but is killed while its file is
+ * written is still covered by the next one.
+ */
+export function beginPendingExport(store: Store, environmentId: number, tableName: string): void {
+  store.exportCursors.begin(environmentId, tableName.toLowerCase())
+}
+
+/**
  * The export of `dvsync pull --export`: every change since the last complete export of the
  * mirror, not only this pull's. A pull killed (or failed) after committing pages has put those
  * changes in the mirror, so the next pull finds them unchanged and reports nothing of them: they
  * would reach no file. The mirror's export cursor (store/repositories/export-cursors.ts) says
  * where the last complete export ended; this one covers the pulls after it up to `runId`, in
- * order, so a record changed twice appears with its latest values last. Without a cursor yet, it
- * starts after the last completed pull before this one (see runsToExport). The cursor moves only
+ * order, so a record changed twice appears with its latest values last. Without a cursor yet
+ * (see beginPendingExport), it starts after the last completed pull before. The cursor moves only
  * once the file is completely written and renamed into place: a kill before that leaves it
  * where it was, and the next export covers these runs again.
  */
@@ -39,9 +52,8 @@ export async function exportPendingPullChanges(
   if (!run || run.kind !== 'pull' || run.environmentId === null || !run.tableName)
     throw new Error(`Run ${runId} is not a pull; only a pull's changes can be exported this way.`)
   const format = exportFormatOf(file)
-  const mirror = store.mirrors.find(run.environmentId, run.tableName)
-  if (!mirror) throw new Error(`The mirror of ${run.tableName} is gone; nothing to export.`)
-  const covered = store.exportCursors.runsToExport(mirror, runId)
+  const { environmentId, tableName } = run
+  const covered = store.exportCursors.runsToExport(environmentId, tableName, runId)
   if (covered.at(-1)?.id !== runId) covered.push({ id: runId, status: run.status, mode: run.mode })
   const runs = covered.map((r) => store.runs.get(r.id)!)
   // Earlier runs may have mirrored other columns (the selection changed since): all of them,
@@ -58,12 +70,13 @@ export async function exportPendingPullChanges(
       }
     }
   }
+  await removeKilledPartials(file)
   let records = 0
   await streamAtomically(file, async (out) => {
     records = await writeChanges(out, format, columns, items())
   })
   // The file is complete and in place: only now may the next export start after this run.
-  store.exportCursors.advance(mirror.id, runId, file)
+  store.exportCursors.advance(environmentId, tableName, runId, file)
   const earlier = covered
     .filter((r) => r.id !== runId)
     .map((r) => ({ runId: r.id, status: r.status, records: perRun.get(r.id) ?? 0 }))
@@ -89,4 +102,22 @@ export function earlierRunsNote(result: PendingExportResult, count: (n: number) 
   return ` It includes ${count(records)} from earlier pulls whose changes no complete export had yet: ${shown
     .map((r) => `run ${r.runId} (${r.status}, ${count(r.records)})`)
     .join(', ')}${more > 0 ? ` and ${more} more` : ''}.`
+}
+
+/** An export being written: `<name>.csv.partial-<pid>` (reports/atomic-file.ts). */
+const PARTIAL = /\.(csv|ndjson|jsonl)\.partial-(\d+)$/i
+
+/**
+ * Removes the half-written exports that killed dvsync processes left in the export folder
+ * (SIGKILL runs no cleanup), so a folder a scheduler exports to every night doesn't fill with
+ * them. Only ours, and only those whose process is gone: a live one is still writing.
+ */
+async function removeKilledPartials(file: string): Promise<void> {
+  const folder = dirname(resolve(file))
+  const names = await readdir(folder).catch(() => [] as string[])
+  for (const name of names) {
+    const pid = PARTIAL.exec(name)?.[2]
+    if (pid !== undefined && !isProcessAlive(Number(pid)))
+      await rm(join(folder, name), { force: true }).catch(() => undefined)
+  }
 }

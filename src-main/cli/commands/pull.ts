@@ -4,7 +4,11 @@ import type { Command } from 'commander'
 import { columnChanges } from '../../app/pull-changes'
 import { readPullProfile } from '../../app/pull-profile'
 import { exportFormatOf } from '../../sync/export-changes'
-import { earlierRunsNote, exportPendingPullChanges } from '../../sync/export-pending'
+import {
+  beginPendingExport,
+  earlierRunsNote,
+  exportPendingPullChanges
+} from '../../sync/export-pending'
 import { idNumber, wholeNumber } from '../numbers'
 import { CliError } from '../exit-codes'
 import { count, plural, textTable, commaList } from '../format'
@@ -71,6 +75,10 @@ export function registerPull(program: Command, context: CommandContext): void {
       const table = (flags.table ?? saved!.table).toLowerCase()
       const columns = flags.columns ? commaList(flags.columns) : saved?.columns
       const environment = services.environment(envName)
+      // Before pulling: the table's first export then starts after its last completed pull,
+      // and a pull killed once complete but before its file is written is not taken for
+      // exported by the next one.
+      if (flags.export) beginPendingExport(services.store, environment.id, table)
       const controller = new AbortController()
       const onSignal = (): void => {
         context.output.info('Stopping after the current page… (press Ctrl+C again to force)')

@@ -2,11 +2,13 @@ import type Database from 'better-sqlite3'
 import type { RunStatus } from '../../../src-shared/model/run'
 
 export interface ExportCursor {
-  mirrorId: number
+  environmentId: number
+  tableName: string
   /** The last pull run whose changes, and every earlier pull's, are in a complete export. */
   runId: number
-  file: string
-  exportedAt: string
+  /** The last complete export, if one has completed since the cursor was set. */
+  file: string | null
+  exportedAt: string | null
 }
 
 /** A pull run an export covers. */
@@ -16,32 +18,26 @@ export interface ExportedRun {
   mode: string | null
 }
 
-/** The mirror a cursor belongs to, as the runs name its table. */
-export interface CursorMirror {
-  id: number
-  environmentId: number
-  tableName: string
-}
-
 /**
- * Per-mirror export cursors over the pull journal. A pull's export holds every change since the
- * last complete export: the pulls after the cursor up to this one, so the changes a killed or
- * failed `pull --export` committed (the next pull finds them unchanged: the mirror has them)
- * still reach a file.
+ * Export cursors over the pull journal, one per mirrored table. A pull's export holds every
+ * change since the last complete export: the pulls after the cursor up to this one, so the
+ * changes a killed or failed `pull --export` committed (the next pull finds them unchanged: the
+ * mirror has them) still reach a file.
  */
 export class ExportCursorRepository {
   constructor(private readonly db: Database.Database) {}
 
-  get(mirrorId: number): ExportCursor | undefined {
+  get(environmentId: number, tableName: string): ExportCursor | undefined {
     const row = this.db
       .prepare(
-        'SELECT mirror_id, run_id, file, exported_at FROM export_cursors WHERE mirror_id = ?'
+        'SELECT run_id, file, exported_at FROM export_cursors WHERE environment_id = ? AND table_name = ?'
       )
-      .get(mirrorId) as
-      { mirror_id: number; run_id: number; file: string; exported_at: string } | undefined
+      .get(environmentId, tableName) as
+      { run_id: number; file: string | null; exported_at: string | null } | undefined
     return (
       row && {
-        mirrorId: row.mirror_id,
+        environmentId,
+        tableName,
         runId: row.run_id,
         file: row.file,
         exportedAt: row.exported_at
@@ -50,49 +46,49 @@ export class ExportCursorRepository {
   }
 
   /**
-   * The pull runs of the mirror's table an export up to `runId` covers, oldest first: those after
-   * the cursor. Without a cursor (no export since this version, or the mirror was made again)
-   * those after the last completed pull before `runId`: the runs interrupted just before it,
-   * whose changes no later pull reports, but not years of history that earlier exports (or
-   * none wanted) already had.
+   * Sets the cursor of a table that has none, before its first exporting pull runs: after the
+   * last completed pull, so that export covers the runs interrupted just before it (whose changes
+   * no later pull reports) but not years of history that earlier exports, or none wanted,
+   * already had. Set before the pull rather than at the export, so a pull that completes and is
+   * killed while its file is written is still after the cursor, not taken for exported.
    */
-  runsToExport(mirror: CursorMirror, runId: number): ExportedRun[] {
+  begin(environmentId: number, tableName: string): void {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO export_cursors (environment_id, table_name, run_id)
+         SELECT ?, ?, coalesce(max(id), 0) FROM runs
+          WHERE kind = 'pull' AND environment_id = ? AND table_name = ? AND status = 'completed'`
+      )
+      .run(environmentId, tableName, environmentId, tableName)
+  }
+
+  /** The pull runs of the table after its cursor, up to `runId`, oldest first. */
+  runsToExport(environmentId: number, tableName: string, runId: number): ExportedRun[] {
     return this.db
       .prepare(
         `SELECT id, status, mode FROM runs
          WHERE kind = 'pull' AND environment_id = ? AND table_name = ? AND id <= ?
            AND id > coalesce(
-             (SELECT run_id FROM export_cursors WHERE mirror_id = ?),
-             (SELECT max(id) FROM runs
-               WHERE kind = 'pull' AND environment_id = ? AND table_name = ?
-                 AND status = 'completed' AND id < ?),
-             0)
+             (SELECT run_id FROM export_cursors WHERE environment_id = ? AND table_name = ?), 0)
          ORDER BY id`
       )
-      .all(
-        mirror.environmentId,
-        mirror.tableName,
-        runId,
-        mirror.id,
-        mirror.environmentId,
-        mirror.tableName,
-        runId
-      ) as ExportedRun[]
+      .all(environmentId, tableName, runId, environmentId, tableName) as ExportedRun[]
   }
 
   /**
    * Moves the cursor to `runId` once its export file is complete and in place. Never backwards:
    * an export that finishes after a later one (two processes) must not make the next repeat it.
    */
-  advance(mirrorId: number, runId: number, file: string): void {
+  advance(environmentId: number, tableName: string, runId: number, file: string): void {
     this.db
       .prepare(
-        `INSERT INTO export_cursors (mirror_id, run_id, file, exported_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (mirror_id) DO UPDATE SET
+        `INSERT INTO export_cursors (environment_id, table_name, run_id, file, exported_at)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (environment_id, table_name) DO UPDATE SET
            file = CASE WHEN excluded.run_id >= run_id THEN excluded.file ELSE file END,
            exported_at = CASE WHEN excluded.run_id >= run_id THEN excluded.exported_at ELSE exported_at END,
            run_id = max(run_id, excluded.run_id)`
       )
-      .run(mirrorId, runId, file, new Date().toISOString())
+      .run(environmentId, tableName, runId, file, new Date().toISOString())
   }
 }

@@ -242,7 +242,17 @@ describe('sandbox restart mid-run', () => {
     ])
     expect((await planned.exited).code, planned.stderr()).toBe(0)
     const planId = (JSON.parse(planned.stdout()) as { planId: number }).planId
-    const args = ['apply', '--plan', String(planId), '--dop', '2', '--json', '--data-dir', data]
+    const args = [
+      'apply',
+      '--plan',
+      String(planId),
+      '--dop',
+      '2',
+      '--yes',
+      '--json',
+      '--data-dir',
+      data
+    ]
     const apply = startDvsync(args)
     await apply.waitFor(/Applied [3-9]\d\/300/)
     await restartSandbox('SIGTERM')

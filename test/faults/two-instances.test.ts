@@ -98,7 +98,7 @@ describe('two instances on one data folder', () => {
       mode: 'create'
     })
     fx.release()
-    const args = ['apply', '--plan', String(plan.planId), '--dop', '2', '--json']
+    const args = ['apply', '--plan', String(plan.planId), '--dop', '2', '--yes', '--json']
     const a = startDvsync([...args, '--data-dir', fx.dataDir])
     const b = startDvsync([...args, '--data-dir', fx.dataDir])
     const ends = await bothEnd(

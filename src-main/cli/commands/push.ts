@@ -1,6 +1,5 @@
-import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
-import type { PlanAction, PlanItem } from '../../../src-shared/model/push'
+import type { PlanItem } from '../../../src-shared/model/push'
 import { openPushSource } from '../../app/push-source'
 import { describeSource } from '../../sources/index'
 import type { ApplyResult } from '../../sync/apply'
@@ -8,6 +7,14 @@ import { exportPlan, planItemView } from '../../sync/export-plan'
 import type { PlanResult } from '../../sync/plan'
 import type { Store } from '../../store/open'
 import type { ItemFilter } from '../../store/repositories/plans'
+import {
+  confirmApply,
+  MAX_DELETE_FLAG,
+  MAX_DELETE_HELP,
+  maxDeletePercent,
+  writesOf,
+  writeSummary
+} from '../apply-confirm'
 import { CliError, ExitCode } from '../exit-codes'
 import { count, plural, textTable, commaList } from '../format'
 import type { CommandContext } from '../main'
@@ -21,6 +28,8 @@ interface ApplyFlags {
   dop?: number
   force?: boolean
   strategy?: 'auto' | 'bulk' | 'batch' | 'single'
+  yes?: boolean
+  maxDeletePercent?: number
 }
 
 const rows = (text: string | undefined): number[] =>
@@ -58,9 +67,25 @@ export function registerPush(program: Command, context: CommandContext): void {
     .option('--dop <n>', 'most requests at once, 1–64', DOP)
     .option('--force', 'overwrite records that changed since the plan')
     .option('--strategy <kind>', 'auto, bulk, batch or single')
+    .option('--yes', 'apply without asking')
+    .option(`${MAX_DELETE_FLAG} <n>`, MAX_DELETE_HELP, maxDeletePercent)
     .action(async (flags: ApplyFlags) => {
+      const services = await context.services()
+      const { plan, environment } = planToApply(services.store, flags.plan)
+      const go = await confirmApply({
+        store: services.store,
+        plan,
+        environment: environment.name,
+        yes: flags.yes,
+        maxDeletePercent: flags.maxDeletePercent,
+        warn: (line) => context.output.info(line)
+      })
+      if (!go) {
+        context.output.result({ planId: plan.planId, applied: false }, () => 'Not applied.')
+        return
+      }
       const result = await runApply(context, flags)
-      printApply(context, (await context.services()).store, result)
+      printApply(context, services.store, result)
     })
 
   addPushOptions(program.command('push'))
@@ -68,35 +93,57 @@ export function registerPush(program: Command, context: CommandContext): void {
     .option('--yes', 'apply without asking')
     .option('--force', 'overwrite records that changed since the plan')
     .option('--exclude <rows>', 'source rows to leave out, e.g. 3,17')
-    .action(async (flags: PushFlags & { yes?: boolean; force?: boolean; exclude?: string }) => {
-      const { plan, environment, services } = await runPlan(context, flags)
-      const writes =
-        plan.counts.create + plan.counts.update + plan.counts.deactivate + plan.counts.delete
-      if (writes === 0) {
-        printPlan(context, services.store, plan)
-        return
-      }
-      if (!flags.yes) {
-        if (!process.stdin.isTTY)
-          throw new CliError(
-            `Plan ${plan.planId} would write ${plural(writes, 'record')} to ${environment}; add --yes to apply without asking.`
-          )
-        const answer = await ask(`Apply ${summary(plan.counts)} to ${environment}? [y/N] `)
-        if (!/^y(es)?$/i.test(answer.trim())) {
+    .option(`${MAX_DELETE_FLAG} <n>`, MAX_DELETE_HELP, maxDeletePercent)
+    .action(
+      async (
+        flags: PushFlags & {
+          yes?: boolean
+          force?: boolean
+          exclude?: string
+          maxDeletePercent?: number
+        }
+      ) => {
+        const { plan, environment, services } = await runPlan(context, flags)
+        if (writesOf(plan.counts) === 0) {
           printPlan(context, services.store, plan)
           return
         }
-      }
-      printApply(
-        context,
-        services.store,
-        await runApply(context, {
-          plan: plan.planId,
-          ...(flags.exclude ? { exclude: flags.exclude } : {}),
-          ...(flags.force ? { force: true } : {})
+        const stored = services.store.plans.get(plan.planId)!
+        const go = await confirmApply({
+          store: services.store,
+          plan: stored,
+          environment,
+          yes: flags.yes,
+          maxDeletePercent: flags.maxDeletePercent,
+          warn: (line) => context.output.info(line)
         })
-      )
-    })
+        if (!go) {
+          printPlan(context, services.store, plan)
+          return
+        }
+        printApply(
+          context,
+          services.store,
+          await runApply(context, {
+            plan: plan.planId,
+            ...(flags.exclude ? { exclude: flags.exclude } : {}),
+            ...(flags.force ? { force: true } : {})
+          })
+        )
+      }
+    )
+}
+
+/** The stored plan and its environment, or a usage error saying what to do. */
+function planToApply(store: Store, planId: number) {
+  const plan = store.plans.get(planId)
+  if (!plan)
+    throw new CliError(
+      `There is no plan ${planId}. Make one with: dvsync plan --env NAME --table T --source FILE`
+    )
+  const environment = store.environments.byId(plan.environmentId)
+  if (!environment) throw new CliError(`Plan ${planId} belongs to an environment that was removed.`)
+  return { plan, environment }
 }
 
 async function runPlan(context: CommandContext, flags: PushFlags) {
@@ -119,14 +166,7 @@ async function runPlan(context: CommandContext, flags: PushFlags) {
 
 async function runApply(context: CommandContext, flags: ApplyFlags): Promise<ApplyResult> {
   const services = await context.services()
-  const plan = services.store.plans.get(flags.plan)
-  if (!plan)
-    throw new CliError(
-      `There is no plan ${flags.plan}. Make one with: dvsync plan --env NAME --table T --source FILE`
-    )
-  const environment = services.store.environments.byId(plan.environmentId)
-  if (!environment)
-    throw new CliError(`Plan ${flags.plan} belongs to an environment that was removed.`)
+  const { environment } = planToApply(services.store, flags.plan)
   const controller = new AbortController()
   const cancel = (): void => {
     context.output.info('Stopping after the requests in flight… (Ctrl+C again to force)')
@@ -153,15 +193,6 @@ async function runApply(context: CommandContext, flags: ApplyFlags): Promise<App
   } finally {
     process.removeListener('SIGINT', cancel)
   }
-}
-
-function summary(counts: Record<PlanAction, number>): string {
-  return [
-    `${count(counts.create)} creates`,
-    `${count(counts.update)} updates`,
-    `${count(counts.deactivate)} deactivations`,
-    `${count(counts.delete)} deletions`
-  ].join(', ')
 }
 
 function printPlan(
@@ -194,7 +225,7 @@ function printPlan(
         (i) => `  ${i.error}`
       )
       const lines = [
-        `Plan ${plan.planId}: ${summary(c)}, ${count(c.unchanged)} unchanged, ${count(c.skip)} skipped, ${count(c.error)} with errors.`,
+        `Plan ${plan.planId}: ${writeSummary(c)}, ${count(c.unchanged)} unchanged, ${count(c.skip)} skipped, ${count(c.error)} with errors.`,
         plan.unmapped.length ? `Source columns not mapped: ${plan.unmapped.join(', ')}.` : '',
         ...plan.warnings.map((w) => `Warning: ${w}`),
         ...(errors.length
@@ -354,13 +385,4 @@ function printApply(context: CommandContext, store: Store, r: ApplyResult): void
   // Rows that could not be applied are records that failed, for a script (exit code 1, cli.md).
   if (r.failed || r.conflicts || left.errorRows || left.failedRecords || left.conflicts)
     context.setExitCode(ExitCode.PartialFailure)
-}
-
-async function ask(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    return await rl.question(question)
-  } finally {
-    rl.close()
-  }
 }

@@ -49,6 +49,7 @@ function runsTable(runs: HistoryRun[]): string {
   return textTable(
     [
       'run',
+      'plan',
       'kind',
       'mode',
       'status',
@@ -66,6 +67,8 @@ function runsTable(runs: HistoryRun[]): string {
     ],
     runs.map((r) => [
       r.id,
+      // The plan a plan run made or an apply applied: what dvsync apply --plan and plan show take.
+      r.planId,
       r.kind,
       r.mode,
       r.status,

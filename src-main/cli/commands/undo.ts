@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
 import { planUndo } from '../../app/undo'
+import { confirmWrite } from '../confirm'
 import { CliError, ExitCode } from '../exit-codes'
 import { count } from '../format'
 import type { CommandContext } from '../main'
@@ -36,18 +36,12 @@ export function registerUndo(program: Command, context: CommandContext): void {
           if (c.error) context.setExitCode(ExitCode.PartialFailure)
           return
         }
-        if (!flags.yes) {
-          if (!process.stdin.isTTY)
-            throw new CliError(
-              `Undo of run ${runId} would make ${summary} in ${environment.name}; add --yes to go ahead.`
-            )
-          const rl = createInterface({ input: process.stdin, output: process.stderr })
-          const answer = await rl.question(
-            `Undo run ${runId} in ${environment.name}: ${summary}. Go ahead? [y/N] `
-          )
-          rl.close()
-          if (!/^y(es)?$/i.test(answer.trim())) return
-        }
+        const go = await confirmWrite({
+          yes: flags.yes,
+          question: `Undo run ${runId} in ${environment.name}: ${summary}. Go ahead?`,
+          refusal: `Undo of run ${runId} would make ${summary} in ${environment.name}; add --yes to go ahead.`
+        })
+        if (!go) return
         const result = await services
           .applyEngine(environment)
           .run({ environment, planId: plan.planId })

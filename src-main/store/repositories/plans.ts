@@ -360,6 +360,21 @@ export class PlanRepository {
     return out
   }
 
+  /**
+   * The newest plan made after this one for the same environment and table, if any: applying an
+   * older plan then writes what an earlier preview saw (issue 12, item 5).
+   */
+  newerThan(planId: number): PlanSummary | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT n.id FROM plans n JOIN plans p ON p.id = ?
+         WHERE n.environment_id = p.environment_id AND n.table_name = p.table_name AND n.id > p.id
+         ORDER BY n.id DESC LIMIT 1`
+      )
+      .get(planId) as { id: number } | undefined
+    return row ? this.get(row.id) : undefined
+  }
+
   list(environmentId?: number, limit = 50): PlanSummary[] {
     const ids = (
       environmentId === undefined

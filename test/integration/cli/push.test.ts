@@ -53,7 +53,7 @@ describe('a push with a row that has an error', () => {
       ])
     )
     expect(plan).toMatchObject({ creates: 1, errors: 1 })
-    const run = await env.cli.run(words(`apply --plan ${plan.planId} --json`))
+    const run = await env.cli.run(words(`apply --plan ${plan.planId} --yes --json`))
     expect(run.code, said(run)).toBe(1)
     const out = jsonOf(run)
     expect(out).toMatchObject({ created: 1, failed: 0, errorRows: 1 })
@@ -128,7 +128,7 @@ describe('a push killed mid-run', () => {
     expect(killed.end, killed.stderr).toBe('killed')
     const runs = jsonOf(await env.cli.run(words('runs --kind apply --json'))).runs
     expect(runs[0]).toMatchObject({ status: 'interrupted' })
-    const resumed = await env.cli.run(words(`apply --plan ${plan.planId} --json`))
+    const resumed = await env.cli.run(words(`apply --plan ${plan.planId} --yes --json`))
     expect(resumed.code, said(resumed)).toBe(0)
     const out = jsonOf(resumed)
     expect(out.failed).toBe(0)

@@ -1,0 +1,99 @@
+import type { PlanAction, PlanSummary } from '../../src-shared/model/push'
+import type { Store } from '../store/open'
+import { confirmWrite } from './confirm'
+import { CliError } from './exit-codes'
+import { count, plural } from './format'
+import { wholeNumber } from './numbers'
+
+/**
+ * What `apply` and `push` check before a plan is written (issue 12, item 5): the plan named with
+ * its environment, table and counts, a yes (--yes, or typed), a warning when a newer plan of the
+ * same table exists, and a guard against deleting or deactivating much of a table that --yes
+ * alone does not pass: a broken export (a truncated file, the wrong sheet) with missing records
+ * set to delete would otherwise empty the table from a scheduled job.
+ */
+
+/** The share of a table's records one write may delete or deactivate unless told more. */
+export const DEFAULT_MAX_DELETE_PERCENT = 10
+
+export const MAX_DELETE_FLAG = '--max-delete-percent'
+
+export const maxDeletePercent = wholeNumber(MAX_DELETE_FLAG, 0, 100)
+
+export const MAX_DELETE_HELP = `most records a write may delete or deactivate, as a percentage of the table's records (default ${DEFAULT_MAX_DELETE_PERCENT}; --yes alone does not pass this)`
+
+export function writeSummary(counts: Record<PlanAction, number>): string {
+  return [
+    `${count(counts.create)} creates`,
+    `${count(counts.update)} updates`,
+    `${count(counts.deactivate)} deactivations`,
+    `${count(counts.delete)} deletions`
+  ].join(', ')
+}
+
+export const writesOf = (c: Record<PlanAction, number>): number =>
+  c.create + c.update + c.deactivate + c.delete
+
+/**
+ * Refuses (exit 2) a plan that would delete or deactivate more than `maxPercent` of the table's
+ * records: those mirrored (the plan brought the mirror up to date), or, when more, those the plan
+ * matched.
+ */
+export function checkMassDelete(
+  store: Store,
+  plan: PlanSummary,
+  environment: string,
+  maxPercent = DEFAULT_MAX_DELETE_PERCENT
+): void {
+  const c = plan.counts
+  const removes = c.delete + c.deactivate
+  if (removes === 0) return
+  const matched = c.update + c.unchanged + c.delete + c.deactivate
+  const records = Math.max(
+    store.mirrors.find(plan.environmentId, plan.table)?.rowCount ?? 0,
+    matched
+  )
+  const share = (removes / records) * 100
+  if (share <= maxPercent) return
+  throw new CliError(
+    `Plan ${plan.planId} would delete or deactivate ${count(removes)} of the ${plural(records, `${plan.table} record`)} in ${environment} (${Math.round(share)}%), more than the ${maxPercent}% allowed. Check the source file and its missing-records setting; if this is meant, add ${MAX_DELETE_FLAG} ${Math.ceil(share)}.`
+  )
+}
+
+/** A warning when a newer plan exists for the same table, or undefined. */
+export function newerPlanWarning(
+  store: Store,
+  plan: PlanSummary,
+  environment: string
+): string | undefined {
+  const newer = store.plans.newerThan(plan.planId)
+  if (!newer) return undefined
+  const at = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`
+  return `Plan ${newer.planId} for ${plan.table} in ${environment} is newer (made ${at(newer.createdAt)}, ${newer.status}); plan ${plan.planId} shows the records as they were at ${at(plan.createdAt)}. Apply the newer plan, or plan again, unless this older one is what you mean.`
+}
+
+/**
+ * All of the checks, in order: the guard, the newer-plan warning (through `warn`), then the yes.
+ * Returns whether to go ahead; a plan with nothing to write needs no yes.
+ */
+export async function confirmApply(options: {
+  store: Store
+  plan: PlanSummary
+  environment: string
+  yes: boolean | undefined
+  maxDeletePercent: number | undefined
+  warn: (line: string) => void
+}): Promise<boolean> {
+  const { store, plan, environment } = options
+  const writes = writesOf(plan.counts)
+  if (writes === 0) return true
+  checkMassDelete(store, plan, environment, options.maxDeletePercent)
+  const newer = newerPlanWarning(store, plan, environment)
+  if (newer) options.warn(`Warning: ${newer}`)
+  const what = `plan ${plan.planId} to ${plan.table} in ${environment}: ${writeSummary(plan.counts)}`
+  return confirmWrite({
+    yes: options.yes,
+    question: `Apply ${what}?`,
+    refusal: `Nothing was written. Applying ${what} needs a yes: add --yes to apply without asking.`
+  })
+}

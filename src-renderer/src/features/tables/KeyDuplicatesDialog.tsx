@@ -190,9 +190,11 @@ export function KeyDuplicatesDialog({
             )}
           </DialogContent>
           <DialogActions>
-            {/* One button in one place whatever the state, so the focus stays on it. */}
-            {(found || duplicates.isError) &&
-              pullButton(found ? 'Pull again' : `Pull ${table.logicalName} now`, !found)}
+            {/*
+              Always there, in one place: the list goes back to loading while it is read again
+              after a pull, and a button that came and went would take the focus with it.
+            */}
+            {pullButton(found ? 'Pull again' : `Pull ${table.logicalName} now`, !found)}
             {found && found.duplicates.length === 0 && keyView.status === 'Failed' && (
               <Button
                 appearance="primary"

@@ -51,7 +51,8 @@ export function runWhere(filter: Omit<RunFilter, 'beforeId' | 'limit'>): {
   sql: string
   params: unknown[]
 } {
-  const where: string[] = []
+  // A plan's, apply's or undo's own delta pull is shown with that run, not as a run of its own.
+  const where: string[] = ['r.parent_run_id IS NULL']
   const params: unknown[] = []
   const kinds = list(filter.kind)
   for (const kind of kinds)
@@ -93,7 +94,7 @@ export function runWhere(filter: Omit<RunFilter, 'beforeId' | 'limit'>): {
     where.push('r.started_at < ?')
     params.push(isoTime(filter.to, 'The end date'))
   }
-  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
+  return { sql: `WHERE ${where.join(' AND ')}`, params }
 }
 
 /**
@@ -103,7 +104,7 @@ export function runWhere(filter: Omit<RunFilter, 'beforeId' | 'limit'>): {
 export function listRuns(store: Store, filter: RunFilter = {}): HistoryRun[] {
   const { sql, params } = runWhere(filter)
   const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? 50)), MAX_LIST)
-  const paging = filter.beforeId !== undefined ? `${sql ? 'AND' : 'WHERE'} r.id < ?` : ''
+  const paging = filter.beforeId !== undefined ? 'AND r.id < ?' : ''
   const rows = store.db
     .prepare(
       // A plan run that failed before it finished has no planId in its details; its plan says.

@@ -66,7 +66,7 @@ export function pruneRuns(store: Store, policy: PrunePolicy): PruneResult {
                   ORDER BY r.id DESC) AS rank,
                 (SELECT count(*) FROM plans p WHERE p.run_id = r.id
                    AND p.status IN ('ready', 'applying', 'partial')) AS pending_plans
-           FROM runs r)
+           FROM runs r WHERE r.parent_run_id IS NULL)
        SELECT * FROM ranked
         WHERE (? IS NULL OR rank > ?) AND (? IS NULL OR started_at < ?)
         ORDER BY id`
@@ -98,20 +98,23 @@ export function pruneRuns(store: Store, policy: PrunePolicy): PruneResult {
     plansOf.set(plan.run_id, [...(plansOf.get(plan.run_id) ?? []), plan.id])
   }
   const plans = [...plansOf.values()].flat()
-  const countItems = store.db.prepare('SELECT count(*) AS n FROM run_items WHERE run_id = ?')
+  // A run's parts (its delta pulls) go with it, never on their own.
+  const countItems = store.db.prepare(
+    'SELECT count(*) AS n FROM run_items WHERE run_id = ? OR run_id IN (SELECT id FROM runs WHERE parent_run_id = ?)'
+  )
   const countPlanItems = store.db.prepare('SELECT count(*) AS n FROM plan_items WHERE plan_id = ?')
-  const items = pruned.reduce((n, r) => n + (countItems.get(r.id) as { n: number }).n, 0)
+  const items = pruned.reduce((n, r) => n + (countItems.get(r.id, r.id) as { n: number }).n, 0)
   const planItems = plans.reduce((n, p) => n + (countPlanItems.get(p) as { n: number }).n, 0)
 
   if (!policy.dryRun) {
     const deletePlan = store.db.prepare('DELETE FROM plans WHERE id = ?')
-    const deleteRun = store.db.prepare('DELETE FROM runs WHERE id = ?')
+    const deleteRun = store.db.prepare('DELETE FROM runs WHERE id = ? OR parent_run_id = ?')
     // One short transaction per run: the app (or a scheduled dvsync) can write in between, and
     // an interrupted prune leaves whole runs, never half of one. Items go with their run or plan
     // (ON DELETE CASCADE); plans first, or deleting the run would only unlink them.
     const pruneOne = store.db.transaction((runId: number) => {
       for (const planId of plansOf.get(runId) ?? []) deletePlan.run(planId)
-      deleteRun.run(runId)
+      deleteRun.run(runId, runId)
     })
     for (const run of pruned) pruneOne(run.id)
   }

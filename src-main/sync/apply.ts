@@ -14,6 +14,7 @@ import { refusedAsExisting, sendChunk, type SendKind, type Sendable } from './ap
 import { applyJournal, type ApplyCounts } from './apply-journal'
 import { isProcessAlive } from './process-alive'
 import { PullEngine } from './pull'
+import { adoptPulls } from './run-parts'
 import { runAccountOf } from './run-account'
 
 export interface ApplyRequest {
@@ -116,8 +117,7 @@ export class ApplyEngine {
     const strategy = request.strategy ?? plan.settings.strategy
     const bulk = (strategy === 'auto' || strategy === 'bulk') && details.bulk
     // The mirror is made current first: it is what conflicts and already-done work are judged by.
-    const pull = new PullEngine({ store, client })
-    await pull.run({
+    const pulled = await new PullEngine({ store, client }).run({
       environment: request.environment,
       table: plan.table,
       ...(request.signal ? { signal: request.signal } : {})
@@ -135,6 +135,7 @@ export class ApplyEngine {
       account: request.account ?? runAccountOf(request.environment),
       details: { planId: plan.planId, strategy, force: request.force ?? false }
     })
+    adoptPulls(store, [pulled], runId)
     store.plans.setStatus(plan.planId, 'applying')
     const journal = applyJournal(store, plan.planId, runId)
     const groups = new Map<SendKind, Sendable[]>()
@@ -244,7 +245,7 @@ export class ApplyEngine {
     failure ??= thrown?.status === 'rejected' ? thrown.reason : undefined
     if (failure === undefined && refused.length > 0) {
       try {
-        await this.readBack(request, table, refused, journal)
+        await this.readBack(request, table, refused, journal, runId)
       } catch (err) {
         // Left 'sending': the next apply of the plan reconciles them against a fresh mirror.
         failure = err
@@ -299,14 +300,16 @@ export class ApplyEngine {
     request: ApplyRequest,
     table: TableDetails,
     refused: readonly { item: StoredPlanItem; outcome: WriteOutcome }[],
-    journal: ReturnType<typeof applyJournal>
+    journal: ReturnType<typeof applyJournal>,
+    runId: number
   ): Promise<void> {
     const { store, client } = this.deps
-    await new PullEngine({ store, client }).run({
+    const pulled = await new PullEngine({ store, client }).run({
       environment: request.environment,
       table: table.logicalName,
       ...(request.signal ? { signal: request.signal } : {})
     })
+    adoptPulls(store, [pulled], runId)
     const mirror = store.mirrors.rows(
       store.mirrors.find(request.environment.id, table.logicalName)!
     )

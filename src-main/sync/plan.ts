@@ -18,7 +18,8 @@ import {
   type PlanMirrors,
   type RowMirrors
 } from './plan-row'
-import { PullEngine } from './pull'
+import { PullEngine, type PullResult } from './pull'
+import { adoptPulls } from './run-parts'
 import { runAccountOf } from './run-account'
 
 export interface PlanRequest {
@@ -134,7 +135,7 @@ export class PlanEngine {
         lookupTables.set(target, await client.metadata.getTable(target))
     }
     const mapping = resolveMapping(settings, table, lookupTables, description.columns)
-    const mirrors = await this.freshMirrors(
+    const { mirrors, pulls } = await this.freshMirrors(
       request,
       table,
       mapping.columns.map((c) => jsonPropertyOf(c.column)),
@@ -151,6 +152,7 @@ export class PlanEngine {
       account: request.account ?? runAccountOf(request.environment),
       details: { settings, source: description }
     })
+    const parts = adoptPulls(store, pulls, runId)
     const bulk =
       settings.strategy === 'auto' || settings.strategy === 'bulk'
         ? await client.metadata.bulkSupport(table.logicalName)
@@ -210,6 +212,7 @@ export class PlanEngine {
         settings,
         source: description,
         planId,
+        pulls: parts,
         ...(warnings.length ? { warnings } : {})
       })
       const mapped = new Set(mapping.columns.flatMap((c) => c.lookup?.sourceColumns ?? [c.source]))
@@ -331,12 +334,16 @@ export class PlanEngine {
     table: TableDetails,
     needed: string[],
     lookupTables: ReadonlyMap<string, TableDetails>
-  ): Promise<PlanMirrors> {
+  ): Promise<{ mirrors: PlanMirrors; pulls: PullResult[] }> {
     const { store, client } = this.deps
     const pull = new PullEngine({ store, client })
     const existing = store.mirrors.find(request.environment.id, table.logicalName)
     const columns = existing ? [...new Set([...existing.columns, ...needed])] : undefined
-    await pull.run({
+    const pulls: PullResult[] = []
+    const run = async (...args: Parameters<PullEngine['run']>): Promise<void> => {
+      pulls.push(await pull.run(...args))
+    }
+    await run({
       environment: request.environment,
       table: table.logicalName,
       ...(columns ? { columns } : {}),
@@ -353,14 +360,14 @@ export class PlanEngine {
         lookups.set(name, new RemoteKeyLookup(client, details))
         continue
       }
-      await pull.run({
+      await run({
         environment: request.environment,
         table: name,
         ...(request.signal ? { signal: request.signal } : {})
       })
       lookups.set(name, store.mirrors.rows(store.mirrors.find(request.environment.id, name)!))
     }
-    return { target, lookups }
+    return { mirrors: { target, lookups }, pulls }
   }
 
   private count(planId: number): Record<PlanAction, number> {

@@ -13,6 +13,7 @@ import type { MirrorRow, MirrorRows } from '../store/repositories/mirror-rows'
 import type { NewPlanItem, PlanPayload, StoredPlanItem } from '../store/repositories/plans'
 import { sameValue } from './convert'
 import { PullEngine } from './pull'
+import { adoptPulls } from './run-parts'
 import { runAccountOf } from './run-account'
 
 export interface UndoRequest {
@@ -62,7 +63,7 @@ export class UndoEngine {
       )
     const table = details.table
     // Judge "changed since" against Dataverse as it is now.
-    await new PullEngine({ store, client }).run({
+    const pulled = await new PullEngine({ store, client }).run({
       environment: request.environment,
       table: table.logicalName
     })
@@ -86,6 +87,7 @@ export class UndoEngine {
       account: request.account ?? runAccountOf(request.environment),
       details: { undoes: request.runId, sourcePlanId }
     })
+    adoptPulls(store, [pulled], undoRunId)
     const planId = store.plans.create({
       runId: undoRunId,
       environmentId: request.environment.id,

@@ -33,6 +33,8 @@ export interface RunRecord {
   figures: Record<string, number>
   message: string | null
   details: Record<string, unknown>
+  /** The plan, apply or undo this run was part of (its delta pull); null for a run of its own. */
+  parentRunId: number | null
 }
 
 /** What a pull saw happen to a record. */

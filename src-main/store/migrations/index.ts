@@ -3,10 +3,17 @@ import { initial } from './0010-initial'
 import { plans } from './0020-plans'
 import { exportCursors } from './0030-export-cursors'
 import { mirrorRecordKey } from './0040-mirror-record-key'
+import { runParent } from './0050-run-parent'
 import type { Migration } from './types'
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, plans, exportCursors, mirrorRecordKey]
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  plans,
+  exportCursors,
+  mirrorRecordKey,
+  runParent
+]
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version
 

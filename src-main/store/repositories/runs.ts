@@ -18,6 +18,7 @@ interface RunRow {
   figures: string
   message: string | null
   details: string
+  parent_run_id: number | null
 }
 
 /** A run_items row as SQLite returns it. */
@@ -48,7 +49,8 @@ const toRun = (row: RunRow): RunRecord => ({
   counts: JSON.parse(row.counts) as Record<string, number>,
   figures: JSON.parse(row.figures) as Record<string, number>,
   message: row.message,
-  details: JSON.parse(row.details) as Record<string, unknown>
+  details: JSON.parse(row.details) as Record<string, unknown>,
+  parentRunId: row.parent_run_id
 })
 
 const parse = (text: string | null): Record<string, unknown> | null =>
@@ -75,6 +77,8 @@ export interface NewRun {
   profileName?: string | null
   account?: string | null
   details?: Record<string, unknown>
+  /** The run this one is part of (a plan's delta pull). */
+  parentRunId?: number | null
 }
 
 /** A run item as the engines write it: values already serialised once (they are large). */
@@ -132,8 +136,8 @@ export class RunRepository {
   start(run: NewRun): number {
     const info = this.db
       .prepare(
-        `INSERT INTO runs (kind, mode, status, environment_id, environment_name, table_name, profile_name, account, started_at, details)
-         VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`
+        `INSERT INTO runs (kind, mode, status, environment_id, environment_name, table_name, profile_name, account, started_at, details, parent_run_id)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`
       )
       .run(
         run.kind,
@@ -144,9 +148,24 @@ export class RunRepository {
         run.profileName ?? null,
         run.account ?? null,
         new Date().toISOString(),
-        JSON.stringify({ pid: process.pid, ...run.details })
+        JSON.stringify({ pid: process.pid, ...run.details }),
+        run.parentRunId ?? null
       )
     return Number(info.lastInsertRowid)
+  }
+
+  /** Files a run under the run it was part of (a pull made before its apply's run began). */
+  setParent(id: number, parentRunId: number): void {
+    this.db.prepare('UPDATE runs SET parent_run_id = ? WHERE id = ?').run(parentRunId, id)
+  }
+
+  /** The runs filed under a run (its delta pulls), oldest first. */
+  parts(parentRunId: number): RunRecord[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM runs WHERE parent_run_id = ? ORDER BY id')
+        .all(parentRunId) as RunRow[]
+    ).map(toRun)
   }
 
   /** Counts and figures so far; written with each page so a crash keeps what was done. */
@@ -202,10 +221,11 @@ export class RunRepository {
     return row && toRun(row)
   }
 
+  /** Runs of their own, newest first (a plan's delta pulls are listed with the plan: parts()). */
   list(
     filter: { limit?: number; kind?: RunKind; environmentId?: number; tableName?: string } = {}
   ): RunRecord[] {
-    const where: string[] = []
+    const where: string[] = ['parent_run_id IS NULL']
     const params: unknown[] = []
     const add = (clause: string, value: unknown): void => {
       where.push(clause)
@@ -214,7 +234,7 @@ export class RunRepository {
     if (filter.kind) add('kind = ?', filter.kind)
     if (filter.environmentId !== undefined) add('environment_id = ?', filter.environmentId)
     if (filter.tableName) add('table_name = ?', filter.tableName)
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`
+    const sql = `SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`
     return (this.db.prepare(sql).all(...params, filter.limit ?? 50) as RunRow[]).map(toRun)
   }
 
@@ -225,6 +245,21 @@ export class RunRepository {
         'SELECT * FROM runs WHERE kind = ? AND environment_id = ? AND table_name = ? ORDER BY id DESC LIMIT 1'
       )
       .get(kind, environmentId, tableName) as RunRow | undefined
+    return row && toRun(row)
+  }
+
+  /**
+   * The latest pull of a table that changed something (created, updated or deleted a record),
+   * a plan's own pull included; the latest pull when none did. What `dvsync changes` shows.
+   */
+  latestPullWithChanges(environmentId: number, tableName: string): RunRecord | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM runs WHERE kind = 'pull' AND environment_id = ? AND table_name = ?
+          ORDER BY (coalesce(json_extract(counts, '$.created'), 0) + coalesce(json_extract(counts, '$.updated'), 0)
+                    + coalesce(json_extract(counts, '$.deleted'), 0)) > 0 DESC, id DESC LIMIT 1`
+      )
+      .get(environmentId, tableName) as RunRow | undefined
     return row && toRun(row)
   }
 

@@ -78,8 +78,16 @@ describe('pruning history', () => {
     for (const run of all) if (run.id !== recent.runId) age(fx, run.id, 100)
     const before = untouchable(fx)
     const oldIds = all.filter((r) => r.id !== recent.runId).map((r) => r.id)
+    // A run's items and those of its parts (the delta pulls a plan or an apply made).
     const itemsOfOld = oldIds.reduce(
-      (n, id) => n + count(fx, 'SELECT count(*) AS n FROM run_items WHERE run_id = ?', id),
+      (n, id) =>
+        n +
+        count(
+          fx,
+          'SELECT count(*) AS n FROM run_items WHERE run_id = ? OR run_id IN (SELECT id FROM runs WHERE parent_run_id = ?)',
+          id,
+          id
+        ),
       0
     )
     expect(itemsOfOld).toBeGreaterThan(10)
@@ -102,8 +110,9 @@ describe('pruning history', () => {
       itemsOfOld -
         count(
           fx,
-          'SELECT count(*) AS n FROM run_items WHERE run_id IN (?, ?)',
+          'SELECT count(*) AS n FROM run_items WHERE run_id IN (?, ?) OR run_id IN (SELECT id FROM runs WHERE parent_run_id = ?)',
           running,
+          pending.runId,
           pending.runId
         )
     )
@@ -147,9 +156,11 @@ describe('pruning history', () => {
       map: 'Number=accountnumber,Name=name'
     })
     const apply = await fx.apply(plan.planId)
-    // The apply's own refresh pull is an account pull too.
+    // The plan's and the apply's own delta pulls are parts of those runs, not pulls of their own.
     const accountPulls = listRuns(fx.store, { kind: 'pull', table: 'account' }).map((r) => r.id)
-    expect(accountPulls.length).toBeGreaterThanOrEqual(6)
+    expect(accountPulls).toEqual(accounts.map((a) => a.runId).reverse())
+    const parts = [...fx.store.runs.parts(plan.runId), ...fx.store.runs.parts(apply.runId)]
+    expect(parts.map((p) => p.kind)).toEqual(['pull', 'pull'])
 
     // --older-than 10 --keep 1: only runs both old and beyond the newest of their kind go.
     for (const id of accountPulls.slice(1, 3)) age(fx, id, 20)
@@ -167,6 +178,8 @@ describe('pruning history', () => {
     expect(byCount.runs.map((r) => r.id)).toEqual(
       expect.arrayContaining([accounts[0]!.runId, products[0]!.runId])
     )
+    // Kept runs keep their parts; they are never pruned on their own.
+    for (const part of parts) expect(fx.store.runs.get(part.id)).toBeDefined()
     // The applied plan stays: its plan run and apply run were kept.
     expect(fx.store.plans.get(plan.planId)).toBeDefined()
     expect(() => pruneRuns(fx.store, {})).toThrow(/Say what to prune/)

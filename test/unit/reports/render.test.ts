@@ -230,7 +230,8 @@ describe('formats and counts', () => {
       counts: { created: 2, failed: 1, conflicts: 1, unchanged: 5 },
       figures: { requests: 3 },
       message: null,
-      details: { planId: 9 }
+      details: { planId: 9 },
+      parentRunId: null
     })
     expect(run).toMatchObject({ durationMs: null, records: 4, problems: 2, planId: 9 })
     expect(run.figures).toMatchObject({ requests: 3, retries: 0, throttleWaitMs: 0 })

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { columnChanges } from '../../app/pull-changes'
 import { readPullProfile } from '../../app/pull-profile'
+import { pullModeLabel } from '../../../src-shared/model/run'
 import { exportFormatOf } from '../../sync/export-changes'
 import {
   beginPendingExport,
@@ -98,7 +99,7 @@ export function registerPull(program: Command, context: CommandContext): void {
           onProgress: (p) => {
             const rate = p.elapsedMs > 0 ? Math.round((p.rows / p.elapsedMs) * 1000) : 0
             context.output.info(
-              `${table} (${p.mode}): ${plural(p.pages, 'page')}, ${plural(p.rows, 'row')} read — ${count(p.counts.created)} created, ${count(p.counts.updated)} updated, ${count(p.counts.deleted)} deleted — ${count(rate)} rows/s`
+              `${table} (${pullModeLabel(p.mode)}): ${plural(p.pages, 'page')}, ${plural(p.rows, 'row')} read — ${count(p.counts.created)} created, ${count(p.counts.updated)} updated, ${count(p.counts.deleted)} deleted — ${count(rate)} rows/s`
             )
           }
         })
@@ -139,7 +140,7 @@ export function registerPull(program: Command, context: CommandContext): void {
         context.output.result(json, () =>
           [
             result.message ?? '',
-            `Pulled ${result.table} (${result.mode}, run ${result.runId}): ${count(result.created)} created, ${count(result.updated)} updated, ${count(result.deleted)} deleted in ${count(result.durationMs)} ms with ${plural(result.requests, 'request')}.`,
+            `Pulled ${result.table} (${pullModeLabel(result.mode)}, run ${result.runId}): ${count(result.created)} created, ${count(result.updated)} updated, ${count(result.deleted)} deleted in ${count(result.durationMs)} ms with ${plural(result.requests, 'request')}.`,
             exported
               ? `Exported ${plural(exported.records, 'change')} to ${exported.file}.${earlierRunsNote(exported, count)}`
               : ''
@@ -171,7 +172,7 @@ export function registerPull(program: Command, context: CommandContext): void {
       const run =
         flags.run !== undefined
           ? services.store.runs.get(flags.run)
-          : services.store.runs.latestPullWithChanges(environment.id, table)
+          : services.store.runs.latest('pull', environment.id, table)
       if (
         !run ||
         run.kind !== 'pull' ||
@@ -190,24 +191,10 @@ export function registerPull(program: Command, context: CommandContext): void {
         key: item.recordKey,
         columns: columnChanges(item)
       }))
-      // Without --run, say which pull this is: the last one that changed something, which may
-      // be the delta pull a plan or an apply made (issue 12, item 8).
-      const which =
-        flags.run === undefined && changes.length
-          ? `Changes of pull ${run.id} (${run.mode}, ${run.startedAt}${run.parentRunId ? `, made for run ${run.parentRunId}` : ''}), the last pull of ${table} that changed something:\n`
-          : ''
       context.output.result(
-        {
-          runId: run.id,
-          table,
-          mode: run.mode,
-          startedAt: run.startedAt,
-          partOf: run.parentRunId,
-          changes
-        },
+        { runId: run.id, table, mode: run.mode, startedAt: run.startedAt, changes },
         () =>
-          which +
-          (changes.length
+          changes.length
             ? textTable(
                 ['change', 'key', 'id', 'columns'],
                 changes.map((c) => [
@@ -224,7 +211,7 @@ export function registerPull(program: Command, context: CommandContext): void {
                     .slice(0, 160)
                 ])
               )
-            : `Pull ${run.id} (${run.mode}) changed nothing.`)
+            : `Pull ${run.id} (${run.mode}) changed nothing.`
       )
     })
 }

@@ -194,11 +194,10 @@ describe('pull and changes of a table', () => {
 })
 
 describe('what cannot be pulled: exit 2, nothing changed', () => {
-  it('an unknown table or column, a table without change tracking, a run that is not a pull of it', async () => {
-    const [table, column, untracked, never, wrongRun, notRun, noFolder] = await Promise.all([
+  it('an unknown table or column, a run that is not a pull of it', async () => {
+    const [table, column, never, wrongRun, notRun, noFolder] = await Promise.all([
       cli.run(words('pull --env sb --table nosuch --json')),
       cli.run(words('pull --env sb --table contact --columns fullname,nosuchcolumn')),
-      cli.run(words('pull --env sb --table dvs_warehouse')),
       cli.run(words('changes --env sb --table contact')),
       cli.run(words('changes --env sb --table contact --run 1')),
       cli.run(words('changes --env sb --table contact --run latest')),
@@ -214,10 +213,6 @@ describe('what cannot be pulled: exit 2, nothing changed', () => {
     )
     expect(column.code, said(column)).toBe(2)
     expect(column.stderr).toMatch(/Table 'contact' has no column 'nosuchcolumn'\./)
-    expect(untracked.code, said(untracked)).toBe(2)
-    expect(untracked.stderr).toMatch(
-      /Change tracking is not enabled for table 'dvs_warehouse'.*Enable it with: dvsync tracking enable --env sb --table dvs_warehouse/
-    )
     expect(never.code, said(never)).toBe(2)
     expect(never.stderr).toMatch(
       /No pull of contact in sb yet\. Run: dvsync pull --env sb --table contact/
@@ -229,8 +224,7 @@ describe('what cannot be pulled: exit 2, nothing changed', () => {
     expect(noFolder.stderr).toMatch(
       /--export \/nonexistent-dvsync\/x\.csv: the folder \/nonexistent-dvsync does not exist or can't be written; nothing was pulled\./
     )
-    for (const run of [table, column, untracked, noFolder])
-      expect(run.stderr).not.toMatch(/ rows read /)
+    for (const run of [table, column, noFolder]) expect(run.stderr).not.toMatch(/ rows read /)
   })
 })
 
@@ -315,5 +309,53 @@ describe('pull --export after a killed pull --export', () => {
     )
     const lines = readFileSync(file, 'utf8').trim().split('\n')
     expect(lines).toHaveLength(20)
+  })
+})
+
+describe('a table without change tracking', () => {
+  it('is pulled by a full compare that says so, in text and in JSON, and its changes are shown', async () => {
+    // The demo's dvs_warehouse starts with change tracking off.
+    const first = await cli.run(words('pull --env sb --table dvs_warehouse'))
+    expect(first.code, said(first)).toBe(0)
+    expect(first.stdout).toContain(
+      'Change tracking is off for dvs_warehouse: read all 12 rows and compared them with the mirror (slower than a delta; turn on tracking with: dvsync tracking enable --env sb --table dvs_warehouse, to pull only changes).'
+    )
+    expect(first.stdout).toMatch(
+      /Pulled dvs_warehouse \(full compare, no change tracking, run \d+\): 12 created, 0 updated, 0 deleted/
+    )
+    expect(first.stderr).toMatch(
+      /dvs_warehouse \(full compare, no change tracking\): 1 page, 12 rows read/
+    )
+
+    const gone = (
+      await harness.api(
+        'GET',
+        "dvs_warehouses?$select=dvs_warehouseid&$filter=dvs_code eq 'WH-005'"
+      )
+    ).json.value[0].dvs_warehouseid as string
+    await harness.api('DELETE', `dvs_warehouses(${gone})`)
+    const second = await cli.run(words('pull --env sb --table dvs_warehouse --json'))
+    expect(second.code, said(second)).toBe(0)
+    const result = jsonOf(second)
+    expect(Object.keys(result)).toEqual([...PULL_FIELDS, 'message'])
+    expect(result).toMatchObject({
+      table: 'dvs_warehouse',
+      mode: 'compare',
+      created: 0,
+      updated: 0,
+      deleted: 1,
+      unchanged: 11,
+      export: null,
+      message: expect.stringMatching(/^Change tracking is off for dvs_warehouse: read all 11 rows/)
+    })
+
+    const changes = await cli.run(words('changes --env sb --table dvs_warehouse --json'))
+    expect(changes.code, said(changes)).toBe(0)
+    expect(jsonOf(changes)).toMatchObject({
+      runId: result.runId,
+      mode: 'compare',
+      changes: [{ change: 'deleted', id: gone }]
+    })
+    expect(jsonOf(changes).changes).toHaveLength(1)
   })
 })

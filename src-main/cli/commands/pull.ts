@@ -172,7 +172,7 @@ export function registerPull(program: Command, context: CommandContext): void {
       const run =
         flags.run !== undefined
           ? services.store.runs.get(flags.run)
-          : services.store.runs.latest('pull', environment.id, table)
+          : services.store.runs.latestPullWithChanges(environment.id, table)
       if (
         !run ||
         run.kind !== 'pull' ||
@@ -191,10 +191,24 @@ export function registerPull(program: Command, context: CommandContext): void {
         key: item.recordKey,
         columns: columnChanges(item)
       }))
+      // Without --run, say which pull this is: the last one that changed something, which may
+      // be the delta pull a plan or an apply made (issue 12, item 8).
+      const which =
+        flags.run === undefined && changes.length
+          ? `Changes of pull ${run.id} (${run.mode}, ${run.startedAt}${run.parentRunId ? `, made for run ${run.parentRunId}` : ''}), the last pull of ${table} that changed something:\n`
+          : ''
       context.output.result(
-        { runId: run.id, table, mode: run.mode, startedAt: run.startedAt, changes },
+        {
+          runId: run.id,
+          table,
+          mode: run.mode,
+          startedAt: run.startedAt,
+          partOf: run.parentRunId,
+          changes
+        },
         () =>
-          changes.length
+          which +
+          (changes.length
             ? textTable(
                 ['change', 'key', 'id', 'columns'],
                 changes.map((c) => [
@@ -211,7 +225,7 @@ export function registerPull(program: Command, context: CommandContext): void {
                     .slice(0, 160)
                 ])
               )
-            : `Pull ${run.id} (${run.mode}) changed nothing.`
+            : `Pull ${run.id} (${run.mode}) changed nothing.`)
       )
     })
 }

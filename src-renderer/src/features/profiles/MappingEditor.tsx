@@ -4,6 +4,7 @@ import {
   Combobox,
   Dropdown,
   Field,
+  Input,
   Option,
   Subtitle2,
   makeStyles,
@@ -11,7 +12,8 @@ import {
 } from '@fluentui/react-components'
 import { AddRegular, DeleteRegular, LightbulbRegular } from '@fluentui/react-icons'
 import type { ColumnView, TableDetailsView } from '../../../../src-shared/schemas/metadata'
-import type { ColumnMapping } from '../../../../src-shared/schemas/push'
+import type { ColumnMapping, PushSettings } from '../../../../src-shared/schemas/push'
+import { EmptyRuleMenu } from './EmptyRuleMenu'
 import { LookupKeyField } from './LookupKeyField'
 import { LookupKeyParts } from './LookupKeyParts'
 
@@ -20,12 +22,26 @@ const useStyles = makeStyles({
   list: { display: 'grid', gap: tokens.spacingVerticalS },
   row: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(9rem, 1fr) auto minmax(12rem, 1.4fr) minmax(9rem, 1fr) auto',
+    // Narrow minimums, so the row and its "If empty" button fit the editor's half of a 1366 px
+    // window; the controls shrink to their cell (Fluent's own minimum is 250px, which overlapped
+    // the next cell).
+    gridTemplateColumns: 'minmax(8rem, 1fr) auto minmax(10rem, 1.4fr) minmax(7rem, 1fr) auto auto',
     alignItems: 'start',
     gap: tokens.spacingHorizontalS
   },
   // A compound lookup key's parts get a line of their own under the row.
   wide: { gridColumn: '1 / -1' },
+  fit: { minWidth: 0, width: '100%' },
+  // A long column name ends in … in the combobox's text (the option and the label name it whole).
+  ellipsis: { minWidth: 0, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' },
+  emptyValue: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalS,
+    paddingInlineStart: tokens.spacingHorizontalM
+  },
+  // Lined up with the row's controls (the small menu button is shorter than a dropdown).
+  rule: { paddingTop: tokens.spacingVerticalXXS },
   arrow: { paddingTop: tokens.spacingVerticalS, color: tokens.colorNeutralForeground3 },
   type: { paddingTop: tokens.spacingVerticalS, color: tokens.colorNeutralForeground2 }
 })
@@ -49,7 +65,8 @@ export function MappingEditor({
   onChange,
   onSuggest,
   suggesting,
-  errorFor
+  errorFor,
+  profileEmpty
 }: {
   environmentId: number
   table: TableDetailsView
@@ -59,6 +76,8 @@ export function MappingEditor({
   onSuggest(): void
   suggesting: boolean
   errorFor(field: string): string | undefined
+  /** The profile's rule for empty cells, which columns without a rule of their own follow. */
+  profileEmpty: NonNullable<PushSettings['emptyValues']>
 }): React.JSX.Element {
   const styles = useStyles()
   const targets = table.columns.filter(writable)
@@ -67,6 +86,9 @@ export function MappingEditor({
       mapping.map((m, i) => {
         if (i !== index) return m
         const next = { ...m, ...change }
+        // A rule set back to the profile's, or a value no longer written: left out, not undefined.
+        for (const k of ['empty', 'emptyDefault'] as const)
+          if (next[k] === undefined) delete next[k]
         if ('target' in change && change.target !== m.target) delete next.lookup
         // The first part of a compound lookup key follows the row's source column.
         const parts = m.lookup?.sourceColumns
@@ -114,6 +136,7 @@ export function MappingEditor({
             <div key={i} className={styles.row} data-testid={`mapping-row-${i}`}>
               <Field validationMessage={errorFor(`mapping.${i}.source`)}>
                 <Dropdown
+                  className={styles.fit}
                   aria-label={`Source column of mapping ${i + 1}`}
                   value={m.source}
                   selectedOptions={[m.source]}
@@ -131,6 +154,8 @@ export function MappingEditor({
               </span>
               <Field validationMessage={errorFor(`mapping.${i}.target`)}>
                 <Combobox
+                  className={styles.fit}
+                  input={{ className: styles.ellipsis }}
                   aria-label={`Table column for ${m.source}`}
                   value={column ? label(column) : m.target}
                   selectedOptions={m.target ? [m.target] : []}
@@ -160,12 +185,36 @@ export function MappingEditor({
                     : ''}
                 </Caption1>
               )}
+              <div className={styles.rule}>
+                <EmptyRuleMenu
+                  mapping={m}
+                  profileRule={profileEmpty}
+                  onChange={(rule) => update(i, rule)}
+                />
+              </div>
               <Button
                 appearance="subtle"
                 icon={<DeleteRegular />}
                 aria-label={`Remove the mapping of ${m.source}`}
                 onClick={() => onChange(mapping.filter((_, j) => j !== i))}
               />
+              {m.empty === 'default' && (
+                <Field
+                  className={styles.wide}
+                  validationMessage={errorFor(`mapping.${i}.emptyDefault`)}
+                >
+                  <div className={styles.emptyValue}>
+                    <Caption1 id={`empty-default-${i}`}>Written when {m.source} is empty:</Caption1>
+                    <Input
+                      size="small"
+                      aria-labelledby={`empty-default-${i}`}
+                      value={m.emptyDefault ?? ''}
+                      placeholder="A value, read like the file's"
+                      onChange={(_, d) => update(i, { emptyDefault: d.value })}
+                    />
+                  </div>
+                </Field>
+              )}
               {isLookup(column) && (
                 <div className={styles.wide}>
                   <LookupKeyParts

@@ -176,6 +176,7 @@ export function ProfileEditor({
             onSuggest={runSuggest}
             suggesting={suggest.isPending}
             errorFor={errorFor}
+            profileEmpty={form.emptyValues}
           />
           {suggest.isError && (
             <ErrorMessage error={suggest.error} title="No suggestion could be made" />

@@ -1,4 +1,5 @@
 import { Dropdown, Field, Input, Option, makeStyles, tokens } from '@fluentui/react-components'
+import { PROFILE_EMPTY_LABELS } from './EmptyRuleMenu'
 import type { ProfileForm } from './profile-form'
 
 const useStyles = makeStyles({
@@ -33,8 +34,12 @@ const SEPARATORS: Choice<'decimalSeparator'> = [
   { value: '.', label: 'Point (12.50)' },
   { value: ',', label: 'Comma (12,50)' }
 ]
+const EMPTY: Choice<'emptyValues'> = [
+  { value: 'ignore', label: `${PROFILE_EMPTY_LABELS.ignore} (default)` },
+  { value: 'clear', label: PROFILE_EMPTY_LABELS.clear }
+]
 
-/** Mode, missing rows, batch size, parallelism, strategy, time zone and decimal separator. */
+/** Mode, missing rows, empty cells, batch size, parallelism, strategy, time zone and decimal separator. */
 export function PushOptionsFields({
   form,
   onChange,
@@ -45,7 +50,7 @@ export function PushOptionsFields({
   errorFor(field: string): string | undefined
 }): React.JSX.Element {
   const styles = useStyles()
-  const choice = <K extends 'mode' | 'missing' | 'strategy' | 'decimalSeparator'>(
+  const choice = <K extends 'mode' | 'missing' | 'strategy' | 'decimalSeparator' | 'emptyValues'>(
     field: K,
     label: string,
     options: Choice<K>,
@@ -77,6 +82,26 @@ export function PushOptionsFields({
         MISSING,
         'Records of the table that no row matches.'
       )}
+      {choice(
+        'emptyValues',
+        'Empty cells in the source',
+        EMPTY,
+        'For columns without a rule of their own (If empty, in the mapping).'
+      )}
+      <Field
+        label="Warn when clearing over (%)"
+        hint="Of the rows, for any column. Empty: 10."
+        validationMessage={errorFor('clearWarningPercent')}
+      >
+        <Input
+          type="number"
+          min={0}
+          max={100}
+          placeholder="10"
+          value={form.clearWarningPercent}
+          onChange={(_, d) => onChange({ clearWarningPercent: d.value })}
+        />
+      </Field>
       <Field
         label="Batch size"
         hint="Records per request, 1–1,000."

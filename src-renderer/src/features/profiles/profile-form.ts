@@ -26,6 +26,10 @@ export interface ProfileForm {
   strategy: PushSettings['strategy']
   timeZone: string
   decimalSeparator: PushSettings['decimalSeparator']
+  /** Empty source cells of columns without a rule of their own. */
+  emptyValues: NonNullable<PushSettings['emptyValues']>
+  /** Warn when a column would be cleared in more than this share of rows; empty: the default. */
+  clearWarningPercent: string
 }
 
 export const NO_KEY: MatchKey = { kind: 'alternate', name: '', columns: [] }
@@ -47,7 +51,9 @@ export function newForm(kind: 'pull' | 'push', environmentId: number): ProfileFo
     parallelism: '',
     strategy: 'auto',
     timeZone: 'UTC',
-    decimalSeparator: '.'
+    decimalSeparator: '.',
+    emptyValues: 'ignore',
+    clearWarningPercent: ''
   }
 }
 
@@ -71,7 +77,10 @@ export function formOf(profile: ProfileView, fallbackEnvironment: number): Profi
           parallelism: push.parallelism ? String(push.parallelism) : '',
           strategy: push.strategy,
           timeZone: push.timeZone,
-          decimalSeparator: push.decimalSeparator
+          decimalSeparator: push.decimalSeparator,
+          emptyValues: push.emptyValues ?? 'ignore',
+          clearWarningPercent:
+            push.clearWarningPercent === undefined ? '' : String(push.clearWarningPercent)
         }
       : {})
   }
@@ -91,6 +100,14 @@ export function localProblems(form: ProfileForm): Record<string, string> {
   if (form.parallelism.trim() && (!Number.isInteger(dop) || dop < 1 || dop > 64))
     problems['parallelism'] = 'A whole number from 1 to 64, or empty for the server’s hint.'
   if (!form.timeZone.trim()) problems['timeZone'] = 'An IANA time zone, e.g. UTC.'
+  const percent = Number(form.clearWarningPercent)
+  if (form.clearWarningPercent.trim() && !(percent >= 0 && percent <= 100))
+    problems['clearWarningPercent'] = 'A share from 0 to 100, or empty for 10%.'
+  form.mapping.forEach((m, i) => {
+    if (m.empty === 'default' && !m.emptyDefault?.trim())
+      problems[`mapping.${i}.emptyDefault`] =
+        `Give the value written when ${m.source || 'the source'} is empty, or choose another rule.`
+  })
   return problems
 }
 
@@ -99,16 +116,24 @@ export function settingsOf(form: ProfileForm): PushSettings {
     table: form.table,
     key: form.key,
     // A lookup whose table is chosen but not yet its key: the planner's default key applies.
-    mapping: form.mapping.map(({ lookup, ...m }) =>
-      lookup && lookup.keyColumns.length ? { ...m, lookup } : m
-    ),
+    // A value for empty cells is kept only while the rule is to write it.
+    mapping: form.mapping.map(({ lookup, emptyDefault, ...m }) => ({
+      ...m,
+      ...(lookup && lookup.keyColumns.length ? { lookup } : {}),
+      ...(m.empty === 'default' && emptyDefault !== undefined ? { emptyDefault } : {})
+    })),
     mode: form.mode,
     missing: form.missing,
     batchSize: Number(form.batchSize),
     ...(form.parallelism.trim() ? { parallelism: Number(form.parallelism) } : {}),
     strategy: form.strategy,
     timeZone: form.timeZone.trim(),
-    decimalSeparator: form.decimalSeparator
+    decimalSeparator: form.decimalSeparator,
+    // The defaults are left out, as the engine stores them, so a saved profile reads back as saved.
+    ...(form.emptyValues !== 'ignore' ? { emptyValues: form.emptyValues } : {}),
+    ...(form.clearWarningPercent.trim()
+      ? { clearWarningPercent: Number(form.clearWarningPercent) }
+      : {})
   }
 }
 

@@ -69,6 +69,11 @@ export function ApplyDialog({
               Records changed in Dataverse since the preview are reported as conflicts, not
               overwritten.
             </Text>
+            {plan.warnings.map((w) => (
+              <Text as="p" key={w} className={styles.warning} data-testid="apply-warning">
+                {w}
+              </Text>
+            ))}
             {writes.delete > 0 && (
               <Text as="p" className={styles.warning}>
                 Deleted records can only be brought back by an undo of this run.

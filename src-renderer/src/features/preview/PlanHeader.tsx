@@ -9,6 +9,7 @@ import {
   MenuTrigger,
   MessageBar,
   MessageBarBody,
+  MessageBarTitle,
   Subtitle2,
   makeStyles,
   tokens
@@ -22,7 +23,10 @@ import { writesOf } from './plan-tabs'
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalM },
-  spacer: { flexGrow: 1 }
+  spacer: { flexGrow: 1 },
+  // The Preview is a column that fills the window: the bar keeps the height its lines need.
+  warningBar: { flexShrink: 0 },
+  warnings: { margin: 0, paddingInlineStart: tokens.spacingHorizontalL }
 })
 
 const STATUS = {
@@ -91,6 +95,25 @@ export function PlanHeader({
           {plan.status === 'partial' ? 'Apply the rest…' : 'Apply…'}
         </Button>
       </div>
+      {plan.warnings.length > 0 && plan.status !== 'applied' && (
+        <MessageBar
+          intent="warning"
+          layout="multiline"
+          className={styles.warningBar}
+          data-testid="plan-warnings"
+        >
+          <MessageBarBody>
+            <MessageBarTitle>
+              {plan.warnings.length === 1 ? 'Look at this' : 'Look at these'} before you apply
+            </MessageBarTitle>
+            <ul className={styles.warnings}>
+              {plan.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {plan.status === 'applied' && (
         <MessageBar intent="success">
           <MessageBarBody>

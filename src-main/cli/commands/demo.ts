@@ -10,6 +10,7 @@ import { pushSettings } from '../../sync/push-settings'
 import { count } from '../format'
 import type { CommandContext } from '../main'
 import { wholeNumber } from '../numbers'
+import { sampleLines } from './plan-show'
 
 interface DemoFlags {
   products: number
@@ -98,15 +99,8 @@ export function registerDemo(program: Command, context: CommandContext): void {
         say(
           `3. Preview (plan ${plan.planId}): ${c.create} to create, ${c.update} to update, ${c.deactivate} to deactivate, ${count(c.unchanged)} unchanged, ${c.error} errors — nothing written yet.`
         )
-        for (const item of services.store.plans.items(plan.planId, {
-          actions: ['update'],
-          limit: 3
-        })) {
-          const diff = Object.entries(item.changes).map(
-            ([col, v]) => `${col}: ${JSON.stringify(v.from)} → ${JSON.stringify(v.to)}`
-          )
-          say(`     ${item.key}: ${diff.join('; ')}`)
-        }
+        // The same sample `dvsync plan` prints, with the same diff formatter (plan-diff.ts).
+        for (const line of sampleLines(services.store, plan.planId)) say(`   ${line}`)
 
         const applied = await services
           .applyEngine(environment)

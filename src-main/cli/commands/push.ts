@@ -19,6 +19,7 @@ import { CliError, ExitCode } from '../exit-codes'
 import { count, plural, textTable, commaList } from '../format'
 import type { CommandContext } from '../main'
 import { idNumber } from '../numbers'
+import { registerPlanShow, sampleLines } from './plan-show'
 import { addPushOptions, BATCH, DOP, resolvePush, type PushFlags } from './push-options'
 
 interface ApplyFlags {
@@ -41,9 +42,16 @@ const rows = (text: string | undefined): number[] =>
   })
 
 export function registerPush(program: Command, context: CommandContext): void {
-  addPushOptions(program.command('plan'))
+  const plan = addPushOptions(program.command('plan'))
     .description('Compute and store a plan (preview) of a push without writing to Dataverse.')
     .option('--export <file>', 'also write the plan to FILE.csv or FILE.json')
+    // `plan show` makes this a group with its own action, so it takes the options main.ts gives
+    // to leaf commands (as `runs` does next to `runs prune`).
+    .option('--json', 'print one JSON document on stdout; progress goes to stderr')
+    .option(
+      '--data-dir <dir>',
+      'data folder (default: DVSYNC_DATA_DIR or the desktop app’s folder)'
+    )
     .action(async (flags: PushFlags & { export?: string }) => {
       const { plan, services } = await runPlan(context, flags)
       const exported = flags.export
@@ -51,6 +59,7 @@ export function registerPush(program: Command, context: CommandContext): void {
         : undefined
       printPlan(context, services.store, plan, exported?.file)
     })
+  registerPlanShow(plan, context)
 
   program
     .command('apply')
@@ -237,9 +246,10 @@ function printPlan(
                 : [])
             ]
           : []),
+        ...sampleLines(store, plan.planId),
         exported ? `Exported to ${exported}.` : '',
         writes
-          ? `Review it, then apply it with: dvsync apply --plan ${plan.planId}`
+          ? `Review it (all of it: dvsync plan show ${plan.planId}), then apply it with: dvsync apply --plan ${plan.planId}`
           : 'Nothing to apply: Dataverse already matches the source.'
       ]
       return lines.filter(Boolean).join('\n')

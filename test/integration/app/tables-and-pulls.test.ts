@@ -57,10 +57,17 @@ describe('tables', () => {
     })
   })
 
-  it('refuses to pull a table without tracking, then enables it once', async () => {
-    await expect(
-      f.fail('pulls:start', { environmentId, table: 'dvs_warehouse' })
-    ).resolves.toMatchObject({ code: 'PRECONDITION' })
+  it('pulls a table without tracking by a full compare that says so, then enables tracking once', async () => {
+    const { runId } = await f.call('pulls:start', { environmentId, table: 'dvs_warehouse' })
+    await expect.poll(() => progressOf(runId).at(-1)?.state).toBe('completed')
+    expect(progressOf(runId).at(-1)).toMatchObject({
+      mode: 'compare',
+      counts: { created: 12, updated: 0, deleted: 0 },
+      message:
+        'Change tracking is off for dvs_warehouse: read all 12 rows and compared them with the mirror (slower than a delta; turn on tracking with: dvsync tracking enable --env sandbox --table dvs_warehouse, to pull only changes).'
+    })
+    const [run] = await f.call('pulls:list', { environmentId, table: 'dvs_warehouse' })
+    expect(run).toMatchObject({ runId, mode: 'compare', state: 'completed', created: 12 })
     await expect(
       f.call('tables:enableTracking', { environmentId, table: 'DVS_Warehouse' })
     ).resolves.toEqual({ table: 'dvs_warehouse', changed: true })

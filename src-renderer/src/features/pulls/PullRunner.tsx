@@ -57,23 +57,25 @@ export function PullRunner({
     start.mutate(full, { onSuccess: ({ runId }) => onStarted(runId) })
   }
 
-  if (!table.changeTrackingEnabled)
-    return (
-      <MessageBar intent="warning" className={styles.root}>
-        <MessageBarBody>
-          Change tracking is off for {table.displayName}: enable it before the first pull.
-        </MessageBarBody>
-        <MessageBarActions>
-          <Button onClick={onEnableTracking}>Go to the table</Button>
-        </MessageBarActions>
-      </MessageBar>
-    )
   return (
     <div
       className={styles.root}
       data-testid="pull-runner"
       data-pull-state={running ? 'running' : (progress?.state ?? 'idle')}
     >
+      {!table.changeTrackingEnabled && (
+        // Admins may not be allowed to turn tracking on: pulls still work, by a full compare.
+        <MessageBar intent="warning" data-testid="full-compare-note">
+          <MessageBarBody>
+            Change tracking is off for {table.displayName}: each pull reads every row and compares
+            it with the mirror (a full compare, slower than a delta). Turn tracking on to pull only
+            the changes.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={onEnableTracking}>Go to the table</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
       <div className={styles.row}>
         <Button
           appearance="primary"

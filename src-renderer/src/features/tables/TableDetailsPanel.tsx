@@ -55,7 +55,7 @@ export function TableDetailsPanel({
               : ' · not pulled yet'}
           </Caption1>
         </div>
-        <Button icon={<ArrowSyncRegular />} onClick={onPull} disabled={!t.changeTrackingEnabled}>
+        <Button icon={<ArrowSyncRegular />} onClick={onPull}>
           Pull…
         </Button>
       </div>

@@ -56,7 +56,7 @@ describe('dvsync runs', () => {
     })
     expect(runs[1]).toMatchObject({ id: 1, mode: 'initial', counts: { created: 12 } })
     expect(text.stdout).toMatch(
-      /^run\s+kind\s+mode\s+status\s+environment\s+table\s+started \(UTC\)/
+      /^run\s+plan\s+kind\s+mode\s+status\s+environment\s+table\s+started \(UTC\)/
     )
     expect(text.stdout).toMatch(/\n2\s+pull\s+delta\s+completed\s+sb\s+product\s+\d{4}-\d\d-\d\d /)
     expect(jsonOf(none)).toEqual({ runs: [] })

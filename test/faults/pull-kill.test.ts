@@ -4,6 +4,7 @@ import { useCampaignLog, runChild, seeded, type ChildOptions } from '../support/
 import {
   ACCOUNT,
   PRODUCT,
+  parallel,
   integrity,
   journalDiff,
   mirrorDiff,
@@ -38,6 +39,21 @@ const log = useCampaignLog(inject('faultPartsDir'), 'pull-kill')
 const SCENARIOS_PER_LANE = 16
 
 type Kind = 'initial' | 'delta' | 'resync'
+
+/**
+ * The demo's table without change tracking (issue 12, item 9): every pull of it is a full
+ * compare, killed and run again like the others. dvs_code stands in for a key (it has none).
+ */
+const WAREHOUSE: LaneTable = {
+  logical: 'dvs_warehouse',
+  set: 'dvs_warehouses',
+  id: 'dvs_warehouseid',
+  key: 'dvs_code',
+  name: 'dvs_name',
+  money: 'dvs_capacity',
+  map: 'Code=dvs_code,Name=dvs_name,Amount=dvs_capacity'
+}
+const untracked = (t: LaneTable): boolean => t === WAREHOUSE
 
 /** Where to kill a child whose run reads about `pages` pages of `rows` rows. */
 function killPoint(rnd: SeededRandom, pages: number, rows: number, fastPath: boolean) {
@@ -80,9 +96,10 @@ async function scenario(t: LaneTable, lane: number, n: number): Promise<void> {
   fx.release()
   const attempts = 1 + (rnd.chance(0.45) ? 1 : 0) + (rnd.chance(0.2) ? 1 : 0)
   for (let a = 0; a < attempts; a++) {
-    const rows = kind === 'delta' ? changes : (await sandboxIds(harness, t)).length
+    // A full compare reads every row, whatever changed.
+    const rows = kind === 'delta' && !untracked(t) ? changes : (await sandboxIds(harness, t)).length
     const pages = Math.max(1, Math.ceil(rows / pageSize))
-    const { options } = killPoint(rnd, pages, rows, kind === 'delta')
+    const { options } = killPoint(rnd, pages, rows, kind === 'delta' && !untracked(t))
     log.child()
     const result = await runChild({
       ...options,
@@ -130,9 +147,14 @@ async function scenario(t: LaneTable, lane: number, n: number): Promise<void> {
       expect(runs.find((r) => r.id === final.runId)?.status, where).toBe('completed')
     })
     await log.check('database intact', () => expect(integrity(fx.store), where).toBe('ok'))
-    await log.check('delta link kept', async () => {
+    await log.check(untracked(t) ? 'next compare finds nothing' : 'delta link kept', async () => {
       const next = await fx.engine.run({ environment: fx.environment, table: t.logical })
-      expect(next, where).toMatchObject({ mode: 'delta', created: 0, updated: 0, deleted: 0 })
+      expect(next, where).toMatchObject({
+        mode: untracked(t) ? 'compare' : 'delta',
+        created: 0,
+        updated: 0,
+        deleted: 0
+      })
     })
     log.scenario(`pull ${kind}`)
   } finally {
@@ -149,5 +171,23 @@ describe('kill campaign: pull', () => {
     )
     const kills = Object.values(log.figures.kills).reduce((a, b) => a + b, 0)
     expect(kills, `FAULT_SEED=${seed}`).toBeGreaterThanOrEqual(30)
+  })
+
+  it('full-compare pulls of a table without change tracking, SIGKILLed and run again, lose nothing', async () => {
+    // 12 warehouses in the demo; enough rows for several pages.
+    await parallel(
+      Array.from({ length: 150 }, (_, i) => i),
+      8,
+      async (i) => {
+        const res = await harness.api('POST', WAREHOUSE.set, {
+          body: { dvs_code: `FILL-${i}`, dvs_name: `Filler ${i}`, dvs_capacity: i }
+        })
+        if (res.status >= 300) throw new Error(`warehouse ${i}: ${res.status} ${res.text}`)
+      }
+    )
+    const before = Object.values(log.figures.kills).reduce((a, b) => a + b, 0)
+    for (let n = 1; n <= 6; n++) await scenario(WAREHOUSE, 3, n)
+    const kills = Object.values(log.figures.kills).reduce((a, b) => a + b, 0) - before
+    expect(kills, `FAULT_SEED=${seed}`).toBeGreaterThanOrEqual(3)
   })
 })

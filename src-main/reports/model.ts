@@ -15,6 +15,9 @@ export interface ColumnChange {
   column: string
   before: unknown
   after: unknown
+  /** What a person reads for a code or an id (a choice's label, a lookup's record), if known. */
+  beforeLabel?: string
+  afterLabel?: string
 }
 
 export interface ReportRecord {

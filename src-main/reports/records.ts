@@ -54,14 +54,26 @@ function diffChanges(
 
 /** A plan item's changes ({col: {from, to}}), with the before image the apply saw where it has one. */
 function planChanges(text: string | null, before: Record<string, unknown> | null): ColumnChange[] {
-  const planned = parse(text) as Record<string, { from?: unknown; to?: unknown }> | null
+  const planned = parse(text) as Record<
+    string,
+    { from?: unknown; to?: unknown; fromLabel?: unknown; toLabel?: unknown }
+  > | null
   if (!planned) return []
-  return Object.entries(planned).map(([column, c]) => ({
-    column,
-    before:
-      before && valueIn(before, column) !== undefined ? valueIn(before, column) : (c.from ?? null),
-    after: c.to ?? null
-  }))
+  return Object.entries(planned).map(([column, c]) => {
+    const seen = before && valueIn(before, column) !== undefined
+    // The plan's label of the before value holds only while the value is the planned one.
+    const beforeLabel =
+      typeof c.fromLabel === 'string' && (!seen || same(valueIn(before!, column), c.from))
+        ? c.fromLabel
+        : undefined
+    return {
+      column,
+      before: seen ? valueIn(before!, column) : (c.from ?? null),
+      after: c.to ?? null,
+      ...(beforeLabel !== undefined ? { beforeLabel } : {}),
+      ...(typeof c.toLabel === 'string' ? { afterLabel: c.toLabel } : {})
+    }
+  })
 }
 
 export interface RecordReaderOptions {

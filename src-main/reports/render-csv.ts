@@ -19,7 +19,12 @@ const text = (value: unknown): string =>
   value === null || value === undefined ? 'null' : JSON.stringify(value)
 
 const describe = (changes: readonly ColumnChange[]): string =>
-  changes.map((c) => `${c.column}: ${text(c.before)} → ${text(c.after)}`).join('; ')
+  changes
+    .map(
+      (c) =>
+        `${c.column}: ${text(c.before)}${c.beforeLabel ? ` (${c.beforeLabel})` : ''} → ${text(c.after)}${c.afterLabel ? ` (${c.afterLabel})` : ''}`
+    )
+    .join('; ')
 
 /**
  * One row per record: what happened to it, Dataverse's error, the columns it changed, and a

@@ -83,11 +83,17 @@ function settings(h: RunReportHeader): string {
   return `<section id="settings"><h2>Settings</h2>${facts(rows)}</section>`
 }
 
+/** A value as a person reads it: the label where there is one, the raw value on hover. */
+function labelled(side: 'before' | 'after', value: unknown, label: string | undefined): string {
+  if (label === undefined) return `<span class="${side}">${esc(shown(value))}</span>`
+  return `<span class="${side}" title="${esc(shown(value))}">${esc(label)}</span>`
+}
+
 function recordRow(r: ReportRecord): string {
   const changes = r.changes
     .map(
       (c) =>
-        `<span class="chg"><span class="col">${esc(c.column)}</span>: <span class="before">${esc(shown(c.before))}</span> → <span class="after">${esc(shown(c.after))}</span></span>`
+        `<span class="chg"><span class="col">${esc(c.column)}</span>: ${labelled('before', c.before, c.beforeLabel)} → ${labelled('after', c.after, c.afterLabel)}</span>`
     )
     .join('')
   // The apply's messages already start with the status and code ("412 0x80060892: …").

@@ -22,6 +22,8 @@ const MAX_FILTER_CHARS = 6000
 export class RemoteKeyLookup implements RecordLookup {
   /** Per key (its JSON columns): folded tuple → the record's id, or null when there is none. */
   private readonly known = new Map<string, Map<string, string | null>>()
+  /** The records read, by id: their primary name and key values (for labels). */
+  private readonly records = new Map<string, MirrorRow>()
 
   constructor(
     private readonly client: DataverseClient,
@@ -50,7 +52,15 @@ export class RemoteKeyLookup implements RecordLookup {
     }
     if (!wanted.size) return
     for (const fold of wanted.keys()) known.set(fold, null)
-    const select = [this.table.primaryIdAttribute, ...keyColumns.map(jsonPropertyOf)].join(',')
+    const select = [
+      ...new Set([
+        this.table.primaryIdAttribute,
+        this.table.primaryNameAttribute,
+        ...keyColumns.map(jsonPropertyOf)
+      ])
+    ]
+      .filter(Boolean)
+      .join(',')
     for (const filter of chunkFilters([...wanted.values()])) {
       const url = `${this.table.entitySetName}?$select=${select}&$filter=${encodeURIComponent(filter)}`
       for await (const page of this.client.query(url, signal ? { signal } : {})) {
@@ -58,14 +68,18 @@ export class RemoteKeyLookup implements RecordLookup {
           const fold = keyTupleFold(keyColumns.map((c) => row[jsonPropertyOf(c)]))
           const id = row[this.table.primaryIdAttribute]
           // The first record of a key, as a mirror answers; an active key has only one.
-          if (known.get(fold) === null && typeof id === 'string') known.set(fold, id)
+          if (known.get(fold) === null && typeof id === 'string') {
+            known.set(fold, id)
+            this.records.set(id.toLowerCase(), { id, etag: null, data: JSON.stringify(row) })
+          }
         }
       }
     }
   }
 
-  get(): MirrorRow | undefined {
-    return undefined
+  /** A record read by key before (so a lookup moved between two parents shows both names). */
+  get(id: string): MirrorRow | undefined {
+    return this.records.get(id.toLowerCase())
   }
 
   findByKey(columns: readonly string[], values: readonly unknown[]): MirrorRow | undefined {
@@ -74,7 +88,7 @@ export class RemoteKeyLookup implements RecordLookup {
       throw new Error(
         `Key ${values.join('|')} of ${this.table.logicalName} was not read before planning.`
       )
-    return id === null ? undefined : { id, etag: null, data: '{}' }
+    return id === null ? undefined : this.records.get(id.toLowerCase())
   }
 
   private answers(columns: readonly string[]): Map<string, string | null> {

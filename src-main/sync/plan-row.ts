@@ -53,6 +53,49 @@ export function lookupKeyOf(
   return lookup.keyColumns.map((k, i) => convertValue(k, raw[i], settings))
 }
 
+/** A change with the labels that are known (none is stored as nothing, not as undefined). */
+function withLabels(
+  change: ColumnChange,
+  fromLabel: string | undefined,
+  toLabel: string | undefined
+): ColumnChange {
+  return {
+    ...change,
+    ...(fromLabel !== undefined ? { fromLabel } : {}),
+    ...(toLabel !== undefined ? { toLabel } : {})
+  }
+}
+
+/** A choice, state or status value's label from the column's options ("Services"). */
+function choiceLabel(col: ResolvedColumn, value: unknown): string | undefined {
+  if (typeof value !== 'number' || !col.column.options?.length) return undefined
+  return col.column.options.find((o) => o.value === value)?.label
+}
+
+/**
+ * A referenced record as a person knows it: its primary name and, when given, its key
+ * ("Contoso Ltd (ACC-00030)"); undefined when neither is known.
+ */
+function recordLabel(
+  lookup: ResolvedLookup,
+  record: { data: string } | undefined,
+  given?: readonly unknown[]
+): string | undefined {
+  let data: Record<string, unknown> = {}
+  try {
+    data = record ? (JSON.parse(record.data) as Record<string, unknown>) : {}
+  } catch {
+    // A mirror row is JSON; nothing to show otherwise.
+  }
+  const name = data[lookup.table.primaryNameAttribute]
+  const shown = typeof name === 'string' && name.trim() ? name : undefined
+  // The key as Dataverse holds it (the source may write it in another case), else as given.
+  const parts = lookup.keyColumns.map((k, i) => data[jsonPropertyOf(k)] ?? given?.[i])
+  const key = parts.every((p) => p !== undefined && p !== null) ? parts.join('|') : undefined
+  if (shown && key) return `${shown} (${key})`
+  return shown ?? key
+}
+
 /** Required levels Dataverse (SystemRequired) or its forms (ApplicationRequired) insist on. */
 const REQUIRED = new Set(['SystemRequired', 'ApplicationRequired'])
 
@@ -106,6 +149,7 @@ export function planRow(
   const values = new Map<ResolvedColumn, unknown>()
   const binds: Record<string, string> = {}
   const lookupIds = new Map<ResolvedColumn, string | null | undefined>()
+  const lookupLabels = new Map<ResolvedColumn, string | undefined>()
   const keyColumns = mapping.key.kind === 'alternate' ? mapping.key.columns : [mapping.key.column]
   const keyNames = new Set(keyColumns.map((c) => c.column.logicalName))
   /** Columns left as they are: their cell is empty and the rule says ignore. */
@@ -145,6 +189,7 @@ export function planRow(
         binds[col.lookup.navigation] = path
         values.set(col, path)
         lookupIds.set(col, found?.id)
+        lookupLabels.set(col, recordLabel(col.lookup, found, keyValues))
       } catch (err) {
         errors.push(`column '${col.source}' → ${col.column.logicalName}: ${(err as Error).message}`)
       }
@@ -223,12 +268,19 @@ export function planRow(
         continue
       if (to === null) payload.binds[col.lookup.navigation] = ''
       else payload.binds[col.lookup.navigation] = binds[col.lookup.navigation]!
-      changes[name] = { from, to: targetId ?? to }
+      const records = mirrors.lookups.get(col.lookup.table.logicalName)
+      const fromRecord = typeof from === 'string' ? records?.get(from) : undefined
+      changes[name] = withLabels(
+        { from, to: targetId ?? to },
+        fromRecord && recordLabel(col.lookup, fromRecord),
+        lookupLabels.get(col)
+      )
       continue
     }
     if (existing && sameValue(col.column, from, to)) continue
     payload.values[name] = to
-    if (existing || to !== null) changes[name] = { from, to }
+    if (existing || to !== null)
+      changes[name] = withLabels({ from, to }, choiceLabel(col, from), choiceLabel(col, to))
   }
   // A required column (the primary name, say) cleared by an empty cell: refused before anything
   // is written, with what to do (issue 12, item 1: 15,000 names set to null).

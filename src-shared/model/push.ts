@@ -85,6 +85,12 @@ export type ItemOutcome = 'pending' | 'sending' | 'done' | 'failed' | 'conflict'
 export interface ColumnChange {
   from: unknown
   to: unknown
+  /**
+   * What a person reads for the value, where it is a code or an id: a choice's label
+   * ("Services"), a lookup's record ("Contoso Ltd (ACC-00030)"). The value itself stays beside it.
+   */
+  fromLabel?: string
+  toLabel?: string
 }
 
 export interface PlanItem {

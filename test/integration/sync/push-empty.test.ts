@@ -101,7 +101,12 @@ describe('empty source cells', () => {
     })
     expect(plan.counts).toMatchObject({ update: 20, error: 0 })
     const items = [...fx.store.plans.items(plan.planId)]
-    expect(items[0]!.changes['producttypecode']).toMatchObject({ to: null })
+    // A choice shows its label beside the value (issue 12, item 7).
+    expect(items[0]!.changes['producttypecode']).toMatchObject({
+      from: expect.any(Number),
+      fromLabel: expect.stringMatching(/^[A-Z]/),
+      to: null
+    })
     expect(items[0]!.changes['price']).toMatchObject({ to: 0 })
     expect(items[5]!.changes).not.toHaveProperty('producttypecode')
     // 3 of 20 rows clear producttypecode: 15%, above the default 10%.

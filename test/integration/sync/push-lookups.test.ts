@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { exportRunReport } from '../../../src-main/reports/export'
 import { UndoEngine } from '../../../src-main/sync/undo'
 import { pushFixture, writeRequests, type PushFixture } from '../../support/push-fixture'
 import { startHarness, type Harness } from '../../support/sandbox-harness'
@@ -28,6 +31,8 @@ const settings = {
   key: { kind: 'alternate' as const, name: 'employeeidkey', columns: [] },
   map: 'Employee=employeeid,Last=lastname,Parent=parentcustomerid:account.accountnumber'
 }
+const accountName = async (key: string): Promise<string> =>
+  (await harness.api('GET', `accounts(accountnumber='${key}')?$select=name`)).json.name
 const accountId = async (key: string): Promise<string> =>
   (await harness.api('GET', `accounts(accountnumber='${key}')?$select=accountid`)).json.accountid
 
@@ -67,10 +72,37 @@ describe('lookups to a table that is not mirrored', () => {
     ]
     expect(first!.changes['parentcustomerid']!.to).toBe(await accountId(acc(1)))
     expect(second!.changes['parentcustomerid']!.to).toBe(await accountId(acc(2)))
+    // …and, for a person, the account's name and key as Dataverse has them (issue 12, item 7).
+    expect(first!.changes['parentcustomerid']!.toLabel).toBe(
+      `${await accountName(acc(1))} (${acc(1)})`
+    )
+    expect(second!.changes['parentcustomerid']!.toLabel).toBe(
+      `${await accountName(acc(2))} (${acc(2)})`
+    )
 
     const applied = await fx.apply(plan.planId)
     expect(applied).toMatchObject({ created: 2000, failed: 0 })
     pushRun = applied.runId
+
+    // The run's reports show the parent by name and key, the id a hover (HTML) or a field away.
+    const label = `${await accountName(acc(1))} (${acc(1)})`
+    const json = join(fx.dataDir, 'push.json')
+    await exportRunReport(fx.store, pushRun, json)
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      records: { key: string; changes: { column: string; after: unknown; afterLabel?: string }[] }[]
+    }
+    const emp1 = report.records.find((r) => r.key === 'EMP-1')!
+    expect(emp1.changes.find((c) => c.column === 'parentcustomerid')).toEqual({
+      column: 'parentcustomerid',
+      before: null,
+      after: await accountId(acc(1)),
+      afterLabel: label
+    })
+    const html = join(fx.dataDir, 'push.html')
+    await exportRunReport(fx.store, pushRun, html)
+    expect(readFileSync(html, 'utf8')).toContain(
+      `<span class="after" title="${await accountId(acc(1))}">${label.replace(/&/g, '&amp;')}</span>`
+    )
     const child = await harness.api(
       'GET',
       "contacts(employeeid='EMP-1')?$select=_parentcustomerid_value"
@@ -92,7 +124,11 @@ describe('lookups to a table that is not mirrored', () => {
     expect(plan.counts).toMatchObject({ update: 1 })
     const [update] = [...fx.store.plans.items(plan.planId, { actions: ['update'] })]
     expect(update!.changes).toEqual({
-      parentcustomerid: { from: await accountId(acc(1)), to: await accountId(acc(7)) }
+      parentcustomerid: {
+        from: await accountId(acc(1)),
+        to: await accountId(acc(7)),
+        toLabel: `${await accountName(acc(7))} (${acc(7)})`
+      }
     })
     const moveRun = (await fx.apply(plan.planId)).runId
 

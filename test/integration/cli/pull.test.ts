@@ -334,7 +334,10 @@ describe('a table without change tracking', () => {
       )
     ).json.value[0].dvs_warehouseid as string
     await harness.api('DELETE', `dvs_warehouses(${gone})`)
-    const second = await cli.run(words('pull --env sb --table dvs_warehouse --json'))
+    const file = join(cli.dataDir, 'warehouses.csv')
+    const second = await cli.run(
+      words(`pull --env sb --table dvs_warehouse --export ${file} --json`)
+    )
     expect(second.code, said(second)).toBe(0)
     const result = jsonOf(second)
     expect(Object.keys(result)).toEqual([...PULL_FIELDS, 'message'])
@@ -345,7 +348,7 @@ describe('a table without change tracking', () => {
       updated: 0,
       deleted: 1,
       unchanged: 11,
-      export: null,
+      export: { file, format: 'csv', records: 1 },
       message: expect.stringMatching(/^Change tracking is off for dvs_warehouse: read all 11 rows/)
     })
 
@@ -357,5 +360,12 @@ describe('a table without change tracking', () => {
       changes: [{ change: 'deleted', id: gone }]
     })
     expect(jsonOf(changes).changes).toHaveLength(1)
+    // The export hands the delete on like any pull's.
+    const exported = parse(readFileSync(file, 'utf8'), { columns: true, bom: true }) as Record<
+      string,
+      string
+    >[]
+    expect(exported).toHaveLength(1)
+    expect(exported[0]).toMatchObject({ change: 'deleted', id: gone, dvs_code: 'WH-005' })
   })
 })

@@ -1,5 +1,7 @@
+import { spawn, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliOnSandbox, jsonOf, said, words, type CliOnSandbox } from '../../support/dvsync-cli'
 
@@ -73,6 +75,25 @@ describe('apply asks first', () => {
     expect(run.code, said(run)).toBe(0)
     expect(jsonOf(run)).toMatchObject({ planId, updated: 1, failed: 0 })
     expect(await nameOf(pn(2))).toBe('Renamed with yes')
+  })
+
+  it('undo asks the same way: refused without --yes and a terminal, done with --yes', async () => {
+    const planId = await plan(csv('undo.csv', [`${pn(5)},To be undone`]))
+    const applied = jsonOf(await env.cli.run(words(`apply --plan ${planId} --yes --json`)))
+    expect(await nameOf(pn(5))).toBe('To be undone')
+    const before = writes()
+    const refused = await env.cli.run(words(`undo ${applied.runId}`))
+    expect(refused.code, said(refused)).toBe(2)
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `Undo of run ${applied.runId} would make 0 deletions, 1 restores, .* in sb; add --yes to go ahead`
+      )
+    )
+    expect(writes()).toBe(before)
+    expect(await nameOf(pn(5))).toBe('To be undone')
+    const done = await env.cli.run(words(`undo ${applied.runId} --yes`))
+    expect(done.code, said(done)).toBe(0)
+    expect(await nameOf(pn(5))).not.toBe('To be undone')
   })
 
   it('an older plan than the newest of its table is warned about; the newest is not', async () => {
@@ -152,5 +173,48 @@ describe('the guard against mass deletes', () => {
     expect(run.code, said(run)).toBe(0)
     expect(jsonOf(run)).toMatchObject({ deleted: 11, failed: 0 })
     expect((await env.harness.api('GET', 'products/$count')).text).toBe('1')
+  })
+})
+
+/** util-linux `script` runs a command on a pseudo-terminal: the way to be a person at a prompt. */
+const hasScript = process.platform === 'linux' && spawnSync('script', ['--version']).status === 0
+
+/** `dvsync args…` on a terminal, typing `typed`; stdout and stderr arrive together. */
+function atTerminal(args: string[], typed: string): Promise<{ code: number | null; out: string }> {
+  const bin = fileURLToPath(new URL('../../../bin/dvsync.cjs', import.meta.url))
+  const line = [process.execPath, bin, ...args, '--data-dir', env.cli.dataDir].join(' ')
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', line, '/dev/null'], { stdio: 'pipe' })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`dvsync ${args.join(' ')} at a terminal did not finish.\n${out}`))
+    }, 30_000)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, out })
+    })
+    child.stdin.end(typed)
+  })
+}
+
+describe.skipIf(!hasScript)('apply at a terminal', () => {
+  it('asks, naming the plan, environment, table and counts: "n" writes nothing, "y" applies', async () => {
+    // pn(1) is the one product the mass delete above kept.
+    const planId = await plan(csv('terminal.csv', [`${pn(1)},Typed yes`]))
+    const before = writes()
+    const no = await atTerminal(words(`apply --plan ${planId}`), 'n\n')
+    expect(no.code, no.out).toBe(0)
+    expect(no.out).toMatch(
+      new RegExp(
+        `Apply plan ${planId} to product in sb: 0 creates, 1 updates, 0 deactivations, 0 deletions\\? \\[y/N\\]`
+      )
+    )
+    expect(no.out).toMatch(/Not applied\./)
+    expect(writes()).toBe(before)
+    const yes = await atTerminal(words(`apply --plan ${planId}`), 'y\n')
+    expect(yes.code, yes.out).toBe(0)
+    expect(await nameOf(pn(1))).toBe('Typed yes')
   })
 })

@@ -119,18 +119,9 @@ export class PullEngine {
     // The real row count, not the stored one: a crash during a first pull leaves rows behind
     // without a delta link, and those must be compared, not reported as created again.
     const mirroredRows = existing ? store.mirrors.rows(existing).count() : 0
-    const lastMode = existing
-      ? store.runs.list({
-          kind: 'pull',
-          environmentId: request.environment.id,
-          tableName: existing.tableName,
-          limit: 1
-        })[0]?.mode
-      : undefined
     let { mode, message } = decideMode(existing, mirroredRows, columns, {
       full: request.full ?? false,
-      tracked,
-      lastMode: lastMode ?? null
+      tracked
     })
     const mirror = table
       ? store.mirrors.ensure({
@@ -294,9 +285,9 @@ function decideMode(
   existing: MirrorRecord | undefined,
   mirroredRows: number,
   columns: string[],
-  how: { full: boolean; tracked: boolean; lastMode: string | null }
+  how: { full: boolean; tracked: boolean }
 ): { mode: PullMode; message?: string } {
-  const { full, tracked, lastMode } = how
+  const { full, tracked } = how
   // No change tracking: there is no delta to read, so every pull compares everything.
   if (!tracked) return { mode: 'compare' }
   if (!existing) return { mode: 'initial' }
@@ -323,9 +314,10 @@ function decideMode(
     }
   }
   if (existing.deltaLink) return { mode: 'delta' }
-  // Tracking was turned on after full compares: the mirror holds every row already, so the
-  // first tracked read compares rather than reporting all of them as created.
-  if (hasRows && lastMode === 'compare')
+  // Tracking was turned on after full compares (the only reads that finish without a delta
+  // link, so a pull time without one means them, a plan's own included): the mirror holds
+  // every row already, and the first tracked read compares rather than reporting all created.
+  if (hasRows && existing.lastPullAt !== null)
     return {
       mode: 'resync',
       message:

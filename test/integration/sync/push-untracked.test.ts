@@ -56,5 +56,11 @@ describe('push into a table without change tracking', () => {
     expect(again.counts).toMatchObject({ update: 1, unchanged: 1, error: 0 })
     const update = [...fx.store.plans.items(again.planId, { actions: ['update'] })][0]!
     expect(update.changes['dvs_capacity']).toEqual({ from: 5, to: second!.dvs_capacity })
+
+    // Tracking turned on later: the mirror the plans' compares kept is compared, not re-created.
+    await fx.client.metadata.enableChangeTracking('dvs_warehouse')
+    const tracked = await fx.engine.run({ environment: fx.environment, table: 'dvs_warehouse' })
+    expect(tracked).toMatchObject({ mode: 'resync', created: 0, updated: 0, deleted: 0 })
+    expect(tracked.message).toMatch(/^Change tracking is on now/)
   })
 })

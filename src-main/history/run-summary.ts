@@ -36,7 +36,7 @@ export type RunFigures = Record<FigureName, number>
 export interface HistoryRun {
   id: number
   kind: RunKind
-  /** pull: initial | delta | resync; plan and apply: upsert | create | update. */
+  /** pull: initial | delta | resync | compare; plan and apply: upsert | create | update. */
   mode: string | null
   status: RunStatus
   environmentId: number | null

@@ -50,7 +50,7 @@ export function registerPull(program: Command, context: CommandContext): void {
   program
     .command('pull')
     .description(
-      'Pull a table into the local mirror: everything the first time, then only what changed.'
+      'Pull a table into the local mirror: everything the first time, then only what changed (without change tracking: every row, compared with the mirror).'
     )
     .option('--env <name>', 'environment (or from --profile)')
     .option('--table <logical>', 'table logical name (or from --profile)')

@@ -115,6 +115,9 @@ describe('change tracking', () => {
   const GUID = '49b0be2e-d01c-ed11-b83e-000d3a572421'
   async function read(rows: Record<string, unknown>[]): Promise<unknown> {
     const transport = {
+      origin: 'https://contoso.crm.dynamics.com',
+      // Links of this environment are followed as they are (the real one refuses other hosts).
+      resolve: (link: string) => link,
       send: async () => ({
         status: 200,
         headers: new Headers({ 'content-type': 'application/json' }),

@@ -22,7 +22,7 @@ export interface ChangePage {
    * reference §1.3). Such rows are mirrored without those columns; the caller says so.
    */
   missingColumns?: Record<string, number>
-  /** On the last page of the read (tracked or not). */
+  /** On the last page of an untracked read, which has no delta link to mark it. */
   last?: true
 }
 
@@ -108,11 +108,7 @@ export async function* trackChanges(
       const missingColumns = missingOf(changes, options.select)
       yield {
         changes,
-        ...(page.nextLink
-          ? {}
-          : track
-            ? { deltaLink: page.deltaLink!, last: true }
-            : { last: true }),
+        ...(page.nextLink ? {} : track ? { deltaLink: page.deltaLink! } : { last: true }),
         ...(missingColumns ? { missingColumns } : {})
       }
     }

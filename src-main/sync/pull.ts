@@ -252,7 +252,11 @@ export class PullEngine {
       const counted = { ...ctx.counts }
       const seq = ctx.seq.next
       try {
-        applyPage(page.changes, page.last === true, page.deltaLink ?? null)
+        applyPage(
+          page.changes,
+          page.deltaLink !== undefined || page.last === true,
+          page.deltaLink ?? null
+        )
       } catch (err) {
         Object.assign(ctx.counts, counted)
         ctx.seq.next = seq

@@ -121,11 +121,13 @@ describe('blank cells in the source', () => {
     await editor.getByTestId('key-picker').click()
     await page.getByRole('option', { name: /Product number \(productnumber\)/ }).click()
     // Every mapped column follows the profile, whose rule is to leave the column as it is.
-    await expect(mapping.getByTestId('empty-rule').allTextContents()).resolves.toEqual([
-      'Profile rule',
-      'Profile rule',
-      'Profile rule'
-    ])
+    const rules = mapping.getByTestId('empty-rule')
+    await expect(
+      rules.evaluateAll((all) => all.map((b) => b.getAttribute('data-rule')))
+    ).resolves.toEqual(['profile', 'profile', 'profile'])
+    await expect(rules.nth(1).getAttribute('aria-label')).resolves.toBe(
+      'If Name is empty: Profile rule (leave the column as it is)'
+    )
     await expect(
       editor.getByRole('combobox', { name: 'Empty cells in the source' }).textContent()
     ).resolves.toMatch(/Leave the column as it is \(default\)/)

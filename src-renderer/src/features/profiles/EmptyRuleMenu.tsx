@@ -28,11 +28,12 @@ const LONG: Record<Exclude<Rule, 'profile'>, string> = {
 }
 
 /**
- * The button's word: short, since the mapping row is crowded (it must fit 1366 px), and part of
- * its accessible name (which says the whole rule), as WCAG's label-in-name asks.
+ * The button's word for a column's own rule: short, since the mapping row is crowded (it must
+ * fit 1366 px), and part of its accessible name (which says the whole rule), as WCAG's
+ * label-in-name asks. Following the profile, the usual case, it is only the icon, so a column
+ * with a rule of its own stands out and a lookup's key picker keeps its room.
  */
-const SHORT: Record<Rule, string> = {
-  profile: 'Profile rule',
+const SHORT: Record<Exclude<Rule, 'profile'>, string> = {
   ignore: 'Leave',
   clear: 'Clear',
   default: 'Value'
@@ -82,7 +83,7 @@ export function EmptyRuleMenu({
             data-testid="empty-rule"
             data-rule={rule}
           >
-            {SHORT[rule]}
+            {rule === 'profile' ? undefined : SHORT[rule]}
           </MenuButton>
         </Tooltip>
       </MenuTrigger>

@@ -11,13 +11,20 @@ export const diffColumns = (columns: readonly ColumnInfo[] | undefined): DiffCol
   new Map((columns ?? []).map((c) => [c.logicalName, c]))
 
 /**
- * One value as a person reads it in a diff: nothing as '—', a choice (or state, status) as its
- * label with the number kept beside it (`Services (3)`), text unquoted unless quotes are what
- * shows it (empty, or spaces at an end). The one place the CLI's diffs format a value: labels for
- * lookups and more (issue 12, item 7) go here.
+ * One value as a person reads it in a diff: nothing as '—'; a choice (or state, status) as its
+ * label with the number kept beside it (`Services (3)`); a lookup as its record's name and key
+ * (`Contoso Ltd (ACC-00030)`, the id is in --json); text unquoted unless quotes are what shows
+ * it (empty, or spaces at an end). `label` is the one the plan stored with the change (issue 12,
+ * item 7); without it a choice's label comes from the table's options. The one place the CLI's
+ * diffs format a value.
  */
-export function formatValue(value: unknown, column?: Pick<ColumnInfo, 'options'>): string {
+export function formatValue(
+  value: unknown,
+  column?: Pick<ColumnInfo, 'options'>,
+  label?: string
+): string {
   if (value === null || value === undefined) return '—'
+  if (label) return typeof value === 'number' ? `${label} (${value})` : label
   const options = column?.options
   if (options?.length && (typeof value === 'number' || /^\d+(,\d+)*$/.test(String(value)))) {
     // A multi-select choice arrives as "1,3"; each number gets its label.
@@ -38,8 +45,10 @@ export function formatValue(value: unknown, column?: Pick<ColumnInfo, 'options'>
 }
 
 /** `column: from → to`. */
-export const formatChange = (name: string, change: ColumnChange, columns: DiffColumns): string =>
-  `${name}: ${formatValue(change.from, columns.get(name))} → ${formatValue(change.to, columns.get(name))}`
+export function formatChange(name: string, change: ColumnChange, columns: DiffColumns): string {
+  const column = columns.get(name)
+  return `${name}: ${formatValue(change.from, column, change.fromLabel)} → ${formatValue(change.to, column, change.toLabel)}`
+}
 
 /** An item's changes, one `column: from → to` each. */
 export const formatChanges = (item: Pick<PlanItem, 'changes'>, columns: DiffColumns): string[] =>

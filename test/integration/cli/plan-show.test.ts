@@ -149,3 +149,32 @@ describe('dvsync plan show', () => {
     expect(id.stderr).toMatch(/plan show takes a plan id, a whole number such as 12 \(got 'abc'\)/)
   })
 })
+
+describe('labels', () => {
+  it('a lookup shows the record it points at by name and key, the id is in --json', async () => {
+    const account = (
+      await env.harness.api('GET', "accounts(accountnumber='ACC-00001')?$select=name,accountid")
+    ).json
+    const file = join(env.cli.dataDir, 'contacts.csv')
+    writeFileSync(file, 'Employee,Last,Parent\nEMP-LABEL-1,Labelled,ACC-00001\n')
+    const planned = await env.cli.run([
+      ...words('plan --env sb --table contact --key employeeidkey --json'),
+      ...words(
+        '--map Employee=employeeid,Last=lastname,Parent=parentcustomerid:account.accountnumber'
+      ),
+      '--source',
+      file
+    ])
+    expect(planned.code, said(planned)).toBe(0)
+    const id = jsonOf(planned).planId
+    const run = await env.cli.run(words(`plan show ${id}`))
+    expect(run.code, said(run)).toBe(0)
+    expect(run.stdout).toContain(`      parentcustomerid: — → ${account.name} (ACC-00001)\n`)
+    expect(run.stdout).not.toContain(account.accountid)
+    const json = jsonOf(await env.cli.run(words(`plan show ${id} --json`)))
+    expect(json.items[0].changes.parentcustomerid).toMatchObject({
+      to: account.accountid,
+      toLabel: `${account.name} (ACC-00001)`
+    })
+  })
+})

@@ -176,8 +176,17 @@ describe('blank cells in the source', () => {
       .getByTestId('apply-warning')
       .getByText(/would clear price/)
       .waitFor()
+    await captureAtSizes('preview-apply-warning')
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     await dialog.waitFor({ state: 'hidden' })
+    // The warning bar keeps its contrast in the dark theme too.
+    await page.getByTestId('theme-switch').click()
+    await page.getByRole('menuitemradio', { name: 'Dark' }).click()
+    await page.locator('[data-theme="dark"]').waitFor()
+    await app.capture('preview-clear-warning-dark')
+    await page.getByTestId('theme-switch').click()
+    await page.getByRole('menuitemradio', { name: 'Light' }).click()
+    await page.locator('[data-theme="light"]').waitFor()
   })
 
   it('the profile set to clear: the required name is an error on every row', async () => {

@@ -18,7 +18,11 @@ import { writesOf } from './plan-tabs'
 
 const useStyles = makeStyles({
   list: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL },
-  warning: { color: tokens.colorStatusWarningForeground1 }
+  // Text is inline unless told: a warning is a paragraph of its own, under the counts.
+  warning: {
+    color: tokens.colorStatusWarningForeground1,
+    marginBlockStart: tokens.spacingVerticalS
+  }
 })
 
 /** The confirmation before anything is written: the counts, the table and the environment. */
@@ -70,12 +74,12 @@ export function ApplyDialog({
               overwritten.
             </Text>
             {plan.warnings.map((w) => (
-              <Text as="p" key={w} className={styles.warning} data-testid="apply-warning">
+              <Text as="p" block key={w} className={styles.warning} data-testid="apply-warning">
                 {w}
               </Text>
             ))}
             {writes.delete > 0 && (
-              <Text as="p" className={styles.warning}>
+              <Text as="p" block className={styles.warning}>
                 Deleted records can only be brought back by an undo of this run.
               </Text>
             )}

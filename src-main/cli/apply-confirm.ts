@@ -35,29 +35,38 @@ export const writesOf = (c: Record<PlanAction, number>): number =>
   c.create + c.update + c.deactivate + c.delete
 
 /**
- * Refuses (exit 2) a plan that would delete or deactivate more than `maxPercent` of the table's
- * records: those mirrored (the plan brought the mirror up to date), or, when more, those the plan
- * matched.
+ * Why a plan may not be applied without a higher --max-delete-percent, or undefined: it would
+ * delete or deactivate more than `maxPercent` of the table's records — those mirrored (the plan
+ * brought the mirror up to date), or, when more, those the plan matched.
  */
-export function checkMassDelete(
+export function massDeleteRefusal(
   store: Store,
   plan: PlanSummary,
   environment: string,
   maxPercent = DEFAULT_MAX_DELETE_PERCENT
-): void {
+): string | undefined {
   const c = plan.counts
   const removes = c.delete + c.deactivate
-  if (removes === 0) return
+  if (removes === 0) return undefined
   const matched = c.update + c.unchanged + c.delete + c.deactivate
   const records = Math.max(
     store.mirrors.find(plan.environmentId, plan.table)?.rowCount ?? 0,
     matched
   )
   const share = (removes / records) * 100
-  if (share <= maxPercent) return
-  throw new CliError(
-    `Plan ${plan.planId} would delete or deactivate ${count(removes)} of the ${plural(records, `${plan.table} record`)} in ${environment} (${Math.round(share)}%), more than the ${maxPercent}% allowed. Check the source file and its missing-records setting; if this is meant, add ${MAX_DELETE_FLAG} ${Math.ceil(share)}.`
-  )
+  if (share <= maxPercent) return undefined
+  return `Plan ${plan.planId} would delete or deactivate ${count(removes)} of the ${plural(records, `${plan.table} record`)} in ${environment} (${Math.round(share)}%), more than the ${maxPercent}% allowed. Check the source file and its missing-records setting; if this is meant, add ${MAX_DELETE_FLAG} ${Math.ceil(share)}.`
+}
+
+/** The same, as a usage error (exit 2): nothing is sent. */
+export function checkMassDelete(
+  store: Store,
+  plan: PlanSummary,
+  environment: string,
+  maxPercent = DEFAULT_MAX_DELETE_PERCENT
+): void {
+  const refusal = massDeleteRefusal(store, plan, environment, maxPercent)
+  if (refusal) throw new CliError(refusal)
 }
 
 /** A warning when a newer plan exists for the same table, or undefined. */

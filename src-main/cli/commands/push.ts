@@ -9,6 +9,7 @@ import type { Store } from '../../store/open'
 import type { ItemFilter } from '../../store/repositories/plans'
 import {
   confirmApply,
+  massDeleteRefusal,
   MAX_DELETE_FLAG,
   MAX_DELETE_HELP,
   maxDeletePercent,
@@ -211,6 +212,13 @@ function printPlan(
   exported?: string
 ): void {
   const c = plan.counts
+  // The mass-delete guard, said when the plan is made, not only when its apply is refused.
+  const stored = store.plans.get(plan.planId)!
+  const guard = massDeleteRefusal(
+    store,
+    stored,
+    store.environments.byId(stored.environmentId)?.name ?? '?'
+  )
   context.output.result(
     {
       planId: plan.planId,
@@ -222,7 +230,7 @@ function printPlan(
       skipped: c.skip,
       errors: c.error,
       unmappedColumns: plan.unmapped,
-      warnings: plan.warnings,
+      warnings: guard ? [...plan.warnings, guard] : plan.warnings,
       mapping: plan.settings.mapping,
       ...(exported ? { export: exported } : {}),
       // Script consumers get every item (cli.md); people get the summary and the command to go on.
@@ -237,6 +245,7 @@ function printPlan(
         `Plan ${plan.planId}: ${writeSummary(c)}, ${count(c.unchanged)} unchanged, ${count(c.skip)} skipped, ${count(c.error)} with errors.`,
         plan.unmapped.length ? `Source columns not mapped: ${plan.unmapped.join(', ')}.` : '',
         ...plan.warnings.map((w) => `Warning: ${w}`),
+        ...(guard ? [`Warning: ${guard}`] : []),
         ...(errors.length
           ? [
               'Rows with errors (they will not be applied):',

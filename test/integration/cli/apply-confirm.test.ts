@@ -128,8 +128,25 @@ describe('the guard against mass deletes', () => {
   let planId: number
   const keepOne = () => csv('keep-one.csv', [`${pn(1)},Renamed once`])
 
+  let planned: Awaited<ReturnType<CliOnSandbox['cli']['run']>>
+
   beforeAll(async () => {
-    planId = await plan(keepOne(), '--missing delete')
+    planned = await env.cli.run([
+      ...words(`plan --env sb --table product --map ${MAP} --missing delete`),
+      '--source',
+      keepOne()
+    ])
+    planId = Number(/^Plan (\d+):/m.exec(planned.stdout)?.[1])
+  })
+
+  it('plan already warns that applying it needs --max-delete-percent', () => {
+    expect(planned.code, said(planned)).toBe(0)
+    expect(planned.stdout).toMatch(
+      new RegExp(
+        `^Warning: Plan ${planId} would delete or deactivate 11 of the 12 product records in sb \\(92%\\).*add --max-delete-percent 92\\.$`,
+        'm'
+      )
+    )
   })
 
   it('--yes alone does not apply a plan that deletes 11 of 12 records (exit 2, nothing written)', async () => {

@@ -191,6 +191,19 @@ describe('blank cells in the source', () => {
 
   it('the profile set to clear: the required name is an error on every row', async () => {
     const { page } = app
+    // The list of plans marks the one with a warning (Preview opened from another screen
+    // shows the list, not the plan last open).
+    await nav('Profiles').click()
+    await nav('Preview').click()
+    const listed = page.getByTestId('plan-list').locator('[role="row"][data-row-key="2"]')
+    await listed.getByTestId('plan-warning-count').getByText('1 warning').waitFor()
+    await expect(
+      page
+        .getByTestId('plan-list')
+        .locator('[role="row"][data-row-key="1"]')
+        .getByTestId('plan-warning-count')
+        .count()
+    ).resolves.toBe(0)
     await openProfile('Blank ERP')
     const editor = page.getByTestId('profile-editor')
     await editor.getByRole('combobox', { name: 'Empty cells in the source' }).click()

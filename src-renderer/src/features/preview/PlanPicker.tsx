@@ -1,6 +1,6 @@
 import { Badge } from '@fluentui/react-components'
 import type { PlanView } from '../../../../src-shared/schemas/plans'
-import { count, shortDateTime } from '../../components/format'
+import { count, plural, shortDateTime } from '../../components/format'
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid'
 
 const columns: GridColumn<PlanView>[] = [
@@ -32,9 +32,21 @@ const columns: GridColumn<PlanView>[] = [
   {
     id: 'counts',
     header: 'Changes',
-    width: 'minmax(9rem, 1fr)',
-    render: (p) =>
-      `+${count(p.counts.create ?? 0)} ~${count(p.counts.update ?? 0)} −${count((p.counts.deactivate ?? 0) + (p.counts.delete ?? 0))}`
+    width: 'minmax(12rem, 1.4fr)',
+    render: (p) => (
+      <>
+        {`+${count(p.counts.create ?? 0)} ~${count(p.counts.update ?? 0)} −${count((p.counts.deactivate ?? 0) + (p.counts.delete ?? 0))}`}
+        {/* A plan that clears a column in many rows says so before it is opened. */}
+        {p.warnings.length > 0 && (
+          <>
+            {' '}
+            <Badge appearance="tint" color="warning" data-testid="plan-warning-count">
+              {plural(p.warnings.length, 'warning')}
+            </Badge>
+          </>
+        )}
+      </>
+    )
   }
 ]
 

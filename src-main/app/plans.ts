@@ -260,7 +260,9 @@ function itemView(item: PlanItem): PlanItemView {
     changes: Object.entries(item.changes).map(([column, c]) => ({
       column,
       from: scalar(c.from),
-      to: scalar(c.to)
+      to: scalar(c.to),
+      ...(typeof c.fromLabel === 'string' ? { fromLabel: c.fromLabel } : {}),
+      ...(typeof c.toLabel === 'string' ? { toLabel: c.toLabel } : {})
     })),
     error: item.error,
     excluded: item.excluded,

@@ -12,6 +12,8 @@ import type { RecordLookup } from './plan-prefetch'
  */
 const MAX_FILTER_CHARS = 6000
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
 /**
  * The records of a table nobody mirrored, found by alternate key in Dataverse itself: before a
  * chunk of source rows is planned, the key values it uses that are not known yet are read in a
@@ -24,6 +26,8 @@ export class RemoteKeyLookup implements RecordLookup {
   private readonly known = new Map<string, Map<string, string | null>>()
   /** The records read, by id: their primary name and key values (for labels). */
   private readonly records = new Map<string, MirrorRow>()
+  /** Ids asked for that Dataverse does not have (not asked again). */
+  private readonly missingIds = new Set<string>()
 
   constructor(
     private readonly client: DataverseClient,
@@ -78,6 +82,36 @@ export class RemoteKeyLookup implements RecordLookup {
   }
 
   /** A record read by key before (so a lookup moved between two parents shows both names). */
+  /**
+   * Reads the records these ids name (the parents records point at now), so a change of parent
+   * shows the old one by name too; ids read before are not asked for again.
+   */
+  async resolveIds(ids: readonly string[], signal?: AbortSignal): Promise<void> {
+    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))].filter(
+      (id) => GUID.test(id) && !this.records.has(id) && !this.missingIds.has(id)
+    )
+    if (!wanted.length) return
+    const keys = this.table.keys.find((k) => k.status === 'Active')?.columns ?? []
+    const select = [
+      ...new Set([this.table.primaryIdAttribute, this.table.primaryNameAttribute, ...keys])
+    ]
+      .filter(Boolean)
+      .join(',')
+    for (const filter of chunkFilters(
+      wanted.map((id) => `${this.table.primaryIdAttribute} eq ${id}`)
+    )) {
+      const url = `${this.table.entitySetName}?$select=${select}&$filter=${encodeURIComponent(filter)}`
+      for await (const page of this.client.query(url, signal ? { signal } : {})) {
+        for (const row of page.rows) {
+          const id = row[this.table.primaryIdAttribute]
+          if (typeof id === 'string')
+            this.records.set(id.toLowerCase(), { id, etag: null, data: JSON.stringify(row) })
+        }
+      }
+    }
+    for (const id of wanted) if (!this.records.has(id)) this.missingIds.add(id)
+  }
+
   get(id: string): MirrorRow | undefined {
     return this.records.get(id.toLowerCase())
   }

@@ -7,6 +7,9 @@ import type { ResolvedMapping } from './mapping'
 /** What planning reads from a mirror, one record at a time. */
 export type RecordLookup = Pick<MirrorRows, 'get' | 'findByKey'>
 
+/** A chunk's records looked up ahead, and which were found (their current values). */
+export type PrefetchedLookup = RecordLookup & { readonly found: readonly MirrorRow[] }
+
 /**
  * The target mirror's records of a chunk of source rows, looked up by alternate key in one
  * statement before the rows are planned one by one. Answers findByKey from what it fetched and
@@ -18,8 +21,9 @@ export function prefetchByKey(
   rows: readonly SourceRow[],
   mapping: ResolvedMapping,
   options: ConvertOptions
-): RecordLookup {
-  if (mapping.key.kind !== 'alternate' || mapping.key.columns.some((c) => c.lookup)) return target
+): PrefetchedLookup {
+  if (mapping.key.kind !== 'alternate' || mapping.key.columns.some((c) => c.lookup))
+    return { get: (id) => target.get(id), findByKey: (c, v) => target.findByKey(c, v), found: [] }
   const keyColumns = mapping.key.columns
   const tuples: unknown[][] = []
   for (const row of rows) {
@@ -38,6 +42,7 @@ export function prefetchByKey(
   const answers = new Map<string, MirrorRow | undefined>()
   tuples.forEach((tuple, i) => answers.set(JSON.stringify(tuple), found.get(i)))
   return {
+    found: [...found.values()],
     get: (id) => target.get(id),
     findByKey: (cols, values) => {
       const key = JSON.stringify(values)

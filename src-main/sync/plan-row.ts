@@ -292,7 +292,7 @@ export function planRow(
   )
   if (cleared.length)
     return fail(
-      `Row ${source.row} (${source.location}): ${cleared.map((c) => `column '${c.source}' → ${c.column.logicalName} is empty, and ${c.column.logicalName} is required in Dataverse`).join('; ')}; fill the cell, or set empty cells of the column to "ignore" so the record keeps its value`,
+      `Row ${source.row} (${source.location}): ${cleared.map((c) => `column '${c.source}' → ${c.column.logicalName} is empty, and ${c.column.logicalName} is required in Dataverse`).join('; ')}; fill the cell, or let empty cells of the column leave it as it is ("ignore") so the record keeps its value`,
       keyText,
       existing?.id ?? null,
       false

@@ -84,7 +84,7 @@ function clearWarnings(
     const share = (count / Math.max(rows, 1)) * 100
     if (share > percent)
       warnings.push(
-        `This push would clear ${column} in ${count.toLocaleString('en')} of ${rows.toLocaleString('en')} rows (${Math.round(share)}%). If the source column is blank by mistake, fix the file; to keep such values, set empty cells of ${column} to "ignore".`
+        `This push would clear ${column} in ${count.toLocaleString('en')} of ${rows.toLocaleString('en')} rows (${Math.round(share)}%). If the source column is blank by mistake, fix the file; to keep such values, let empty cells of ${column} leave the column as it is ("ignore").`
       )
   }
   return warnings
@@ -266,10 +266,9 @@ export class PlanEngine {
     let chunk: SourceRow[] = []
     const planChunk = async (): Promise<void> => {
       await resolveRemoteLookups(chunk, mapping, settings, mirrors, request.signal)
-      const rowMirrors = {
-        target: prefetchByKey(mirrors.target, chunk, mapping, settings),
-        lookups: mirrors.lookups
-      }
+      const target = prefetchByKey(mirrors.target, chunk, mapping, settings)
+      await nameCurrentParents(target.found, mapping, mirrors, request.signal)
+      const rowMirrors = { target, lookups: mirrors.lookups }
       for (const source of chunk) planOne(source, rowMirrors)
       chunk = []
     }
@@ -404,5 +403,29 @@ async function resolveRemoteLookups(
       }
     }
     await records.resolve(lookup.keyColumns, tuples, signal)
+  }
+}
+
+/**
+ * Reads, for lookups to tables nobody mirrored, the parents the chunk's matched records point at
+ * now, so a change of parent shows the old one by name and key as well as the new one.
+ */
+async function nameCurrentParents(
+  records: readonly { data: string }[],
+  mapping: ReturnType<typeof resolveMapping>,
+  mirrors: PlanMirrors,
+  signal: AbortSignal | undefined
+): Promise<void> {
+  for (const col of mapping.columns) {
+    const lookup = col.lookup
+    const remote = lookup && mirrors.lookups.get(lookup.table.logicalName)
+    if (!lookup || !(remote instanceof RemoteKeyLookup) || !records.length) continue
+    const property = jsonPropertyOf(col.column)
+    const ids: string[] = []
+    for (const record of records) {
+      const id = (JSON.parse(record.data) as Record<string, unknown>)[property]
+      if (typeof id === 'string') ids.push(id)
+    }
+    await remote.resolveIds(ids, signal)
   }
 }

@@ -90,7 +90,14 @@ export const PlanItemsInput = z
 export type PlanItemsInput = z.infer<typeof PlanItemsInput>
 
 export const ValueChange = z
-  .object({ column: z.string(), from: ScalarValue, to: ScalarValue })
+  .object({
+    column: z.string(),
+    from: ScalarValue,
+    to: ScalarValue,
+    /** What a person reads for a code or an id: a choice's label, a lookup's record. */
+    fromLabel: z.string().optional(),
+    toLabel: z.string().optional()
+  })
   .strict()
 
 export const PlanItemView = z

@@ -223,7 +223,7 @@ describe('blank cells in the source', () => {
 })
 
 describe('a lookup by key to a table nobody mirrored', () => {
-  type Account = { accountid: string; accountnumber: string }
+  type Account = { accountid: string; accountnumber: string; name: string }
   type Contact = { contactid: string; employeeid: string; _parentcustomerid_value: string | null }
   let accounts: Account[]
   let before: Contact[]
@@ -235,7 +235,9 @@ describe('a lookup by key to a table nobody mirrored', () => {
 
   it('a missing parent is an error naming row, column and key', async () => {
     const { page } = app
-    accounts = await get<Account>('accounts?$select=accountid,accountnumber&$orderby=accountnumber')
+    accounts = await get<Account>(
+      'accounts?$select=accountid,accountnumber,name&$orderby=accountnumber'
+    )
     before = await contactsNow()
     expect(before).toHaveLength(3)
     // Each of three contacts moves to an account it is not under; keys in mixed case, as
@@ -283,6 +285,22 @@ describe('a lookup by key to a table nobody mirrored', () => {
         { exact: false }
       )
       .waitFor()
+    // The new parent is shown by name and key as Dataverse has them (issue 12, item 7), the
+    // id on hover; the first row's key was written in lower case.
+    await page.getByTestId('tab-updates').click()
+    const label = `${moved[0]!.name} (${moved[0]!.accountnumber})`
+    const shown = page.getByTestId('plan-grid').getByText(label, { exact: true }).first()
+    await shown.waitFor()
+    await expect(shown.getAttribute('title')).resolves.toBe(`Stored value: ${moved[0]!.accountid}`)
+    // The parent it has now is named too (read by id: it is not in the source).
+    const old = accounts.find((a) => a.accountid === before[0]!._parentcustomerid_value)!
+    await page
+      .getByTestId('plan-grid')
+      .getByText(`${old.name} (${old.accountnumber})`, { exact: true })
+      .first()
+      .waitFor()
+    await app.capture('preview-lookup-labels')
+    await page.getByTestId('tab-errors').click()
     // Nobody pulled account: the plan read the keys from Dataverse, not from a mirror.
     expect(
       app.traffic.some(

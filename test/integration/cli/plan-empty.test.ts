@@ -39,7 +39,7 @@ describe('plan and empty cells', () => {
     expect(run.code, said(run)).toBe(1)
     expect(run.stdout).toMatch(/10 with errors/)
     expect(run.stdout).toMatch(
-      /column 'Name' → name is empty, and name is required in Dataverse; fill the cell, or set empty cells of the column to "ignore"/
+      /column 'Name' → name is empty, and name is required in Dataverse; fill the cell, or let empty cells of the column leave it as it is \("ignore"\)/
     )
   })
 

@@ -84,7 +84,7 @@ describe('empty source cells', () => {
     expect(plan.counts).toMatchObject({ error: 20, update: 0 })
     const [first] = [...fx.store.plans.items(plan.planId, { actions: ['error'] })]
     expect(first!.error).toBe(
-      `Row 1 (line 2): column 'Name' → name is empty, and name is required in Dataverse; fill the cell, or set empty cells of the column to "ignore" so the record keeps its value`
+      `Row 1 (line 2): column 'Name' → name is empty, and name is required in Dataverse; fill the cell, or let empty cells of the column leave it as it is ("ignore") so the record keeps its value`
     )
     harness.sandbox.controls.stats.reset()
     await fx.apply(plan.planId)
@@ -111,7 +111,7 @@ describe('empty source cells', () => {
     expect(items[5]!.changes).not.toHaveProperty('producttypecode')
     // 3 of 20 rows clear producttypecode: 15%, above the default 10%.
     expect(plan.warnings).toEqual([
-      'This push would clear producttypecode in 3 of 20 rows (15%). If the source column is blank by mistake, fix the file; to keep such values, set empty cells of producttypecode to "ignore".'
+      'This push would clear producttypecode in 3 of 20 rows (15%). If the source column is blank by mistake, fix the file; to keep such values, let empty cells of producttypecode leave the column as it is ("ignore").'
     ])
     const quiet = await fx.plan(blankExport(), {
       table: 'product',

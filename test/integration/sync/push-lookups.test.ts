@@ -127,6 +127,8 @@ describe('lookups to a table that is not mirrored', () => {
       parentcustomerid: {
         from: await accountId(acc(1)),
         to: await accountId(acc(7)),
+        // The parent it has now is read by id (it is not in the source), for its name too.
+        fromLabel: `${await accountName(acc(1))} (${acc(1)})`,
         toLabel: `${await accountName(acc(7))} (${acc(7)})`
       }
     })

@@ -11,7 +11,7 @@ import {
   tokens
 } from '@fluentui/react-components'
 import type { PlanItemView } from '../../../../src-shared/schemas/plans'
-import { value } from '../../components/format'
+import { LabelledValue } from '../../components/LabelledValue'
 import { ACTION_LABELS } from './plan-tabs'
 
 const useStyles = makeStyles({
@@ -70,9 +70,11 @@ export function PlanItemDetail({ item }: { item: PlanItemView }): React.JSX.Elem
                 className={update ? styles.changed : undefined}
               >
                 <TableCell>{c.column}</TableCell>
-                <TableCell data-testid="from">{value(c.from)}</TableCell>
+                <TableCell data-testid="from">
+                  <LabelledValue value={c.from} label={c.fromLabel} raw />
+                </TableCell>
                 <TableCell data-testid="to" className={styles.to}>
-                  {value(c.to)}
+                  <LabelledValue value={c.to} label={c.toLabel} raw />
                 </TableCell>
               </TableRow>
             ))}

@@ -10,7 +10,8 @@ import {
 import { keys } from '../../api/query-keys'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorMessage } from '../../components/ErrorMessage'
-import { count, value } from '../../components/format'
+import { count } from '../../components/format'
+import { LabelledValue } from '../../components/LabelledValue'
 import { usePagedRows } from '../../components/paged-rows'
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid'
 import { ACTION_COLORS, ACTION_LABELS, WRITE_ACTIONS } from './plan-tabs'
@@ -101,7 +102,10 @@ export function PlanItemsGrid({
           i.changes.map((c, n) => (
             <span key={c.column} className={styles.change}>
               {n ? '; ' : ''}
-              {c.column}: {value(c.from)} → <span className={styles.to}>{value(c.to)}</span>
+              {c.column}: <LabelledValue value={c.from} label={c.fromLabel} /> →{' '}
+              <span className={styles.to}>
+                <LabelledValue value={c.to} label={c.toLabel} />
+              </span>
             </span>
           ))
         ) : i.changes.length ? (

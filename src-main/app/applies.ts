@@ -5,6 +5,7 @@ import { AppError } from './errors'
 import type { EnvironmentsService } from './environments'
 import type { AppEvents } from './events'
 import type { Services } from './services'
+import { DEFAULT_MAX_DELETE_PERCENT, removalsOver } from '../sync/apply-guards'
 
 export interface AppliesDeps {
   services: Services
@@ -67,10 +68,25 @@ export class AppliesService {
   constructor(private readonly deps: AppliesDeps) {}
 
   /** Starts the apply; resolves with its run id once the run exists. */
-  async start(planId: number, force = false): Promise<{ runId: number }> {
+  async start(
+    planId: number,
+    force = false,
+    allowRemovalPercent?: number
+  ): Promise<{ runId: number }> {
     const { store } = this.deps.services
     const plan = store.plans.get(planId)
     if (!plan) throw new AppError('NOT_FOUND', `There is no plan ${planId} (any more).`)
+    // The guard a confirmation alone does not pass (issue 12, item 5): the share must be agreed.
+    const over = removalsOver(
+      store,
+      plan,
+      Math.max(allowRemovalPercent ?? 0, DEFAULT_MAX_DELETE_PERCENT)
+    )
+    if (over)
+      throw new AppError(
+        'PRECONDITION',
+        `Plan ${planId} would delete or deactivate ${over.count.toLocaleString('en')} of ${over.records.toLocaleString('en')} ${plan.table} records (${Math.round(over.percent)}%). Check the source and its missing-records setting; to go ahead, agree to that share in the Apply dialog.`
+      )
     if (plan.status === 'applied')
       throw new AppError(
         'PRECONDITION',

@@ -21,6 +21,7 @@ import { readPushProfile } from './profile-settings'
 import { scalar } from './pull-changes'
 import type { Services } from './services'
 import { asFieldError, openGrantedSource } from './sources'
+import { DEFAULT_MAX_DELETE_PERCENT, newerPlanOf, removalsOf } from '../sync/apply-guards'
 
 export interface PlansDeps {
   services: Services
@@ -146,6 +147,8 @@ export class PlansService {
       excluded[row.action] = row.excluded
     }
     const undoes = run?.kind === 'undo' ? Number(run.details['undoes']) : null
+    const newer = newerPlanOf(store, plan)
+    const removals = removalsOf(store, plan)
     return {
       planId,
       runId,
@@ -162,7 +165,18 @@ export class PlansService {
       counts,
       excluded,
       applyRuns: store.runs.idsByDetail('apply', 'planId', planId),
-      warnings: warningsOf(run?.details['warnings'])
+      warnings: warningsOf(run?.details['warnings']),
+      newerPlan: newer
+        ? { planId: newer.planId, createdAt: newer.createdAt, status: newer.status }
+        : null,
+      removals: removals
+        ? {
+            count: removals.count,
+            records: removals.records,
+            percent: Math.round(removals.percent * 10) / 10,
+            limitPercent: DEFAULT_MAX_DELETE_PERCENT
+          }
+        : null
     }
   }
 

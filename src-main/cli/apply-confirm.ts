@@ -1,5 +1,6 @@
 import type { PlanAction, PlanSummary } from '../../src-shared/model/push'
 import type { Store } from '../store/open'
+import { DEFAULT_MAX_DELETE_PERCENT, newerPlanOf, removalsOver } from '../sync/apply-guards'
 import { confirmWrite } from './confirm'
 import { CliError } from './exit-codes'
 import { count, plural } from './format'
@@ -12,9 +13,6 @@ import { wholeNumber } from './numbers'
  * alone does not pass: a broken export (a truncated file, the wrong sheet) with missing records
  * set to delete would otherwise empty the table from a scheduled job.
  */
-
-/** The share of a table's records one write may delete or deactivate unless told more. */
-export const DEFAULT_MAX_DELETE_PERCENT = 10
 
 export const MAX_DELETE_FLAG = '--max-delete-percent'
 
@@ -36,8 +34,7 @@ export const writesOf = (c: Record<PlanAction, number>): number =>
 
 /**
  * Why a plan may not be applied without a higher --max-delete-percent, or undefined: it would
- * delete or deactivate more than `maxPercent` of the table's records — those mirrored (the plan
- * brought the mirror up to date), or, when more, those the plan matched.
+ * delete or deactivate more than `maxPercent` of the table's records (sync/apply-guards.ts).
  */
 export function massDeleteRefusal(
   store: Store,
@@ -45,17 +42,9 @@ export function massDeleteRefusal(
   environment: string,
   maxPercent = DEFAULT_MAX_DELETE_PERCENT
 ): string | undefined {
-  const c = plan.counts
-  const removes = c.delete + c.deactivate
-  if (removes === 0) return undefined
-  const matched = c.update + c.unchanged + c.delete + c.deactivate
-  const records = Math.max(
-    store.mirrors.find(plan.environmentId, plan.table)?.rowCount ?? 0,
-    matched
-  )
-  const share = (removes / records) * 100
-  if (share <= maxPercent) return undefined
-  return `Plan ${plan.planId} would delete or deactivate ${count(removes)} of the ${plural(records, `${plan.table} record`)} in ${environment} (${Math.round(share)}%), more than the ${maxPercent}% allowed. Check the source file and its missing-records setting; if this is meant, add ${MAX_DELETE_FLAG} ${Math.ceil(share)}.`
+  const over = removalsOver(store, plan, maxPercent)
+  if (!over) return undefined
+  return `Plan ${plan.planId} would delete or deactivate ${count(over.count)} of the ${plural(over.records, `${plan.table} record`)} in ${environment} (${Math.round(over.percent)}%), more than the ${maxPercent}% allowed. Check the source file and its missing-records setting; if this is meant, add ${MAX_DELETE_FLAG} ${Math.ceil(over.percent)}.`
 }
 
 /** The same, as a usage error (exit 2): nothing is sent. */
@@ -75,7 +64,7 @@ export function newerPlanWarning(
   plan: PlanSummary,
   environment: string
 ): string | undefined {
-  const newer = store.plans.newerThan(plan.planId)
+  const newer = newerPlanOf(store, plan)
   if (!newer) return undefined
   const at = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`
   return `Plan ${newer.planId} for ${plan.table} in ${environment} is newer (made ${at(newer.createdAt)}, ${newer.status}); plan ${plan.planId} shows the records as they were at ${at(plan.createdAt)}. Apply the newer plan, or plan again, unless this older one is what you mean.`

@@ -83,7 +83,8 @@ export function createHandlers(app: AppServices): Handlers {
     }),
     'plans:export': ({ planId, format }) => plans.export(planId, format),
 
-    'apply:start': ({ planId, force }) => applies.start(planId, force ?? false),
+    'apply:start': ({ planId, force, allowRemovalPercent }) =>
+      applies.start(planId, force ?? false, allowRemovalPercent),
     'apply:pause': ({ runId }) => ({ paused: applies.pause(runId) }),
     'apply:resume': ({ runId }) => ({ resumed: applies.resume(runId) }),
     'apply:cancel': ({ runId }) => ({ cancelled: applies.cancel(runId) }),

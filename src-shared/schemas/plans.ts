@@ -34,7 +34,25 @@ export const PlanView = z
     /** Apply runs of this plan, newest first. */
     applyRuns: z.array(RunId),
     /** What to look at before applying, e.g. a column cleared in many rows (from the plan run). */
-    warnings: z.array(z.string())
+    warnings: z.array(z.string()),
+    /** A newer plan of the same table: this one shows the records as they were. */
+    newerPlan: z
+      .object({ planId: PlanId, createdAt: IsoDateTime, status: z.string() })
+      .strict()
+      .nullable(),
+    /**
+     * Deletes and deactivations as a share of the table's records; above `limitPercent` the
+     * apply needs an explicit yes to that share besides the confirmation.
+     */
+    removals: z
+      .object({
+        count: z.number().int().nonnegative(),
+        records: z.number().int().nonnegative(),
+        percent: z.number().nonnegative(),
+        limitPercent: z.number().nonnegative()
+      })
+      .strict()
+      .nullable()
   })
   .strict()
 export type PlanView = z.infer<typeof PlanView>
@@ -148,7 +166,9 @@ export const StartApplyInput = z
   .object({
     planId: PlanId,
     /** Overwrite records that changed in Dataverse since the plan (default: conflicts). */
-    force: z.boolean().optional()
+    force: z.boolean().optional(),
+    /** The share of the table (percent) the admin agreed may be deleted or deactivated. */
+    allowRemovalPercent: z.number().min(0).max(100).optional()
   })
   .strict()
 

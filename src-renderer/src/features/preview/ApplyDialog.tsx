@@ -1,5 +1,6 @@
 import {
   Button,
+  Checkbox,
   Dialog,
   DialogActions,
   DialogBody,
@@ -10,10 +11,11 @@ import {
   makeStyles,
   tokens
 } from '@fluentui/react-components'
+import { useState } from 'react'
 import type { PlanView } from '../../../../src-shared/schemas/plans'
 import { useStartApply } from '../../api/queries/plans'
 import { ErrorMessage } from '../../components/ErrorMessage'
-import { count, plural } from '../../components/format'
+import { count, plural, shortDateTime } from '../../components/format'
 import { writesOf } from './plan-tabs'
 
 const useStyles = makeStyles({
@@ -43,8 +45,13 @@ export function ApplyDialog({
   const total = writes.create + writes.update + writes.deactivate + writes.delete
   const excluded = Object.values(plan.excluded).reduce((a, b) => a + b, 0)
   const environment = plan.environmentName ?? `environment ${plan.environmentId}`
+  // Much of the table deleted or deactivated: a yes to that share, besides the confirmation.
+  const massRemoval =
+    plan.removals && plan.removals.percent > plan.removals.limitPercent ? plan.removals : null
+  const [allowRemovals, setAllowRemovals] = useState(false)
   const close = (): void => {
     start.reset()
+    setAllowRemovals(false)
     onClose()
   }
   return (
@@ -83,16 +90,37 @@ export function ApplyDialog({
                 Deleted records can only be brought back by an undo of this run.
               </Text>
             )}
+            {plan.newerPlan && (
+              <Text as="p" block className={styles.warning} data-testid="apply-newer-plan">
+                Plan {plan.newerPlan.planId} of {plan.table} is newer (made{' '}
+                {shortDateTime(plan.newerPlan.createdAt)}, {plan.newerPlan.status}): this plan shows
+                the records as they were when it was made. Apply the newer plan, or plan again,
+                unless this one is what you mean.
+              </Text>
+            )}
+            {massRemoval && (
+              <Checkbox
+                data-testid="apply-allow-removals"
+                checked={allowRemovals}
+                onChange={(_, d) => setAllowRemovals(d.checked === true)}
+                label={`Yes, delete or deactivate ${count(massRemoval.count)} of the ${plural(massRemoval.records, `${plan.table} record`)} (${Math.round(massRemoval.percent)}%, more than the ${massRemoval.limitPercent}% a push may remove without this).`}
+              />
+            )}
             {start.isError && <ErrorMessage error={start.error} title="The apply did not start" />}
           </DialogContent>
           <DialogActions>
             <Button onClick={close}>Cancel</Button>
             <Button
               appearance="primary"
-              disabled={total === 0 || start.isPending}
+              disabled={total === 0 || start.isPending || (massRemoval !== null && !allowRemovals)}
               onClick={() =>
                 start.mutate(
-                  { planId: plan.planId },
+                  {
+                    planId: plan.planId,
+                    ...(massRemoval && allowRemovals
+                      ? { allowRemovalPercent: Math.min(100, Math.ceil(massRemoval.percent)) }
+                      : {})
+                  },
                   {
                     onSuccess: ({ runId }) => {
                       close()

@@ -78,6 +78,14 @@ export class RunsService {
         : store.runs.countsByAction(runId),
       outcomeCounts: planLike ? {} : store.runs.countsByOutcome(runId),
       itemsIn: planLike ? 'plan' : 'journal',
+      parts: store.runs.parts(runId).map((part) => ({
+        runId: part.id,
+        table: part.tableName,
+        mode: part.mode,
+        created: part.counts['created'] ?? 0,
+        updated: part.counts['updated'] ?? 0,
+        deleted: part.counts['deleted'] ?? 0
+      })),
       canUndo:
         run.kind === 'apply' &&
         run.status !== 'running' &&

@@ -66,7 +66,20 @@ export const RunDetails = RunSummary.extend({
   /** Where its records are: the run journal, or (plan and undo runs) its plan in the Preview. */
   itemsIn: z.enum(['journal', 'plan']),
   /** An apply that wrote something, in an environment that still exists. */
-  canUndo: z.boolean()
+  canUndo: z.boolean(),
+  /** The delta pulls this run made first to bring the mirror up to date (its parts). */
+  parts: z.array(
+    z
+      .object({
+        runId: RunId,
+        table: z.string().nullable(),
+        mode: z.string().nullable(),
+        created: z.number().int().nonnegative(),
+        updated: z.number().int().nonnegative(),
+        deleted: z.number().int().nonnegative()
+      })
+      .strict()
+  )
 }).strict()
 export type RunDetails = z.infer<typeof RunDetails>
 

@@ -109,8 +109,11 @@ describe('the Apply dialog', () => {
     await agree.check()
     await expect(apply.isDisabled()).resolves.toBe(false)
     await apply.click()
-    await app.page
-      .locator('[data-testid="run-details"][data-state="completed"]')
-      .waitFor({ timeout: 20_000 })
+    const details = app.page.locator('[data-testid="run-details"][data-state="completed"]')
+    await details.waitFor({ timeout: 20_000 })
+    // The apply's delta pull is shown as part of it (issue 12, item 8).
+    await expect(details.getByTestId('run-parts').textContent()).resolves.toMatch(
+      /^First brought the mirror up to date: dvs_warehouse \(delta, pull \d+\): nothing changed\.$/
+    )
   })
 })

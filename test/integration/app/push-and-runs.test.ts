@@ -259,8 +259,13 @@ describe('apply and runs', () => {
       kind: 'apply',
       state: 'completed',
       canUndo: true,
-      itemsIn: 'journal'
+      itemsIn: 'journal',
+      // Its delta pull of the table is part of it (issue 12, item 8), not a pull of its own.
+      parts: [{ table: 'product', mode: 'delta' }]
     })
+    expect(
+      (await f.call('pulls:list', { environmentId, table: 'product' })).map((p) => p.runId)
+    ).not.toContain(run.parts[0]!.runId)
     const items = await f.call('runs:items', {
       runId: applyRunId,
       actions: ['update'],

@@ -124,6 +124,18 @@ export function RunDetails({
         ))}
       </dl>
       {r.message && <Text>{r.message}</Text>}
+      {r.parts.length > 0 && (
+        <Caption1 data-testid="run-parts">
+          First brought the mirror up to date:{' '}
+          {r.parts
+            .map(
+              (p) =>
+                `${p.table ?? 'a table'} (${p.mode ?? 'pull'}, pull ${p.runId}): ${p.created + p.updated + p.deleted === 0 ? 'nothing changed' : `${count(p.created)} created, ${count(p.updated)} updated, ${count(p.deleted)} deleted`}`
+            )
+            .join('; ')}
+          .
+        </Caption1>
+      )}
       <ReportExport runId={r.runId} />
       <div className={styles.actions}>
         {r.canUndo && <UndoButton run={r} onPlanned={onOpenPlan} />}

@@ -3,7 +3,11 @@ import { keyTupleFold } from '../../src-shared/odata/key-fold'
 import { keyLiteral } from '../../src-shared/odata/key-literal'
 import type { DataverseClient } from '../dataverse/client'
 import type { MirrorRow } from '../store/repositories/mirror-rows'
+import type { SourceRow } from '../sources/types'
+import type { ConvertOptions } from './convert'
+import type { ResolvedMapping } from './mapping'
 import type { RecordLookup } from './plan-prefetch'
+import { lookupKeyOf } from './plan-row'
 
 /**
  * Longest $filter one read carries, encoded. The Web API takes GET URLs up to about 32 KB
@@ -56,32 +60,16 @@ export class RemoteKeyLookup implements RecordLookup {
     }
     if (!wanted.size) return
     for (const fold of wanted.keys()) known.set(fold, null)
-    const select = [
-      ...new Set([
-        this.table.primaryIdAttribute,
-        this.table.primaryNameAttribute,
-        ...keyColumns.map(jsonPropertyOf)
-      ])
-    ]
-      .filter(Boolean)
-      .join(',')
-    for (const filter of chunkFilters([...wanted.values()])) {
-      const url = `${this.table.entitySetName}?$select=${select}&$filter=${encodeURIComponent(filter)}`
-      for await (const page of this.client.query(url, signal ? { signal } : {})) {
-        for (const row of page.rows) {
-          const fold = keyTupleFold(keyColumns.map((c) => row[jsonPropertyOf(c)]))
-          const id = row[this.table.primaryIdAttribute]
-          // The first record of a key, as a mirror answers; an active key has only one.
-          if (known.get(fold) === null && typeof id === 'string') {
-            known.set(fold, id)
-            this.records.set(id.toLowerCase(), { id, etag: null, data: JSON.stringify(row) })
-          }
-        }
+    await this.read([...wanted.values()], keyColumns, signal, (row, id) => {
+      const fold = keyTupleFold(keyColumns.map((c) => row[jsonPropertyOf(c)]))
+      // The first record of a key, as a mirror answers; an active key has only one.
+      if (known.get(fold) === null) {
+        known.set(fold, id)
+        this.keep(row, id)
       }
-    }
+    })
   }
 
-  /** A record read by key before (so a lookup moved between two parents shows both names). */
   /**
    * Reads the records these ids name (the parents records point at now), so a change of parent
    * shows the old one by name too; ids read before are not asked for again.
@@ -91,27 +79,46 @@ export class RemoteKeyLookup implements RecordLookup {
       (id) => GUID.test(id) && !this.records.has(id) && !this.missingIds.has(id)
     )
     if (!wanted.length) return
-    const keys = this.table.keys.find((k) => k.status === 'Active')?.columns ?? []
-    const select = [
-      ...new Set([this.table.primaryIdAttribute, this.table.primaryNameAttribute, ...keys])
-    ]
-      .filter(Boolean)
-      .join(',')
-    for (const filter of chunkFilters(
-      wanted.map((id) => `${this.table.primaryIdAttribute} eq ${id}`)
-    )) {
-      const url = `${this.table.entitySetName}?$select=${select}&$filter=${encodeURIComponent(filter)}`
-      for await (const page of this.client.query(url, signal ? { signal } : {})) {
-        for (const row of page.rows) {
-          const id = row[this.table.primaryIdAttribute]
-          if (typeof id === 'string')
-            this.records.set(id.toLowerCase(), { id, etag: null, data: JSON.stringify(row) })
-        }
-      }
-    }
+    const active = this.table.keys.find((k) => k.status === 'Active')?.columns ?? []
+    const keyColumns = this.table.columns.filter((c) => active.includes(c.logicalName))
+    const clauses = wanted.map((id) => `${this.table.primaryIdAttribute} eq ${id}`)
+    await this.read(clauses, keyColumns, signal, (row, id) => this.keep(row, id))
     for (const id of wanted) if (!this.records.has(id)) this.missingIds.add(id)
   }
 
+  /** A record read: its id, primary name and key values, kept for findByKey, get and labels. */
+  private keep(row: Record<string, unknown>, id: string): void {
+    this.records.set(id.toLowerCase(), { id, etag: null, data: JSON.stringify(row) })
+  }
+
+  /**
+   * The records matching any of the `$filter` clauses, a few GETs of them at a time, with only
+   * the id, the primary name and the key columns selected.
+   */
+  private async read(
+    clauses: readonly string[],
+    keyColumns: readonly ColumnInfo[],
+    signal: AbortSignal | undefined,
+    onRow: (row: Record<string, unknown>, id: string) => void
+  ): Promise<void> {
+    const { primaryIdAttribute, primaryNameAttribute, entitySetName } = this.table
+    const select = [
+      ...new Set([primaryIdAttribute, primaryNameAttribute, ...keyColumns.map(jsonPropertyOf)])
+    ]
+      .filter(Boolean)
+      .join(',')
+    for (const filter of chunkFilters(clauses)) {
+      const url = `${entitySetName}?$select=${select}&$filter=${encodeURIComponent(filter)}`
+      for await (const page of this.client.query(url, signal ? { signal } : {})) {
+        for (const row of page.rows) {
+          const id = row[primaryIdAttribute]
+          if (typeof id === 'string') onRow(row, id)
+        }
+      }
+    }
+  }
+
+  /** A record read by key or by id before (so a parent moved between two shows both names). */
   get(id: string): MirrorRow | undefined {
     return this.records.get(id.toLowerCase())
   }
@@ -157,4 +164,44 @@ function* chunkFilters(clauses: readonly string[]): Generator<string> {
     length += size
   }
   if (current.length) yield current.join(' or ')
+}
+
+/**
+ * Before a chunk of source rows is planned: for each lookup to a table nobody mirrored, reads
+ * from Dataverse the parents the rows name (by key; a value that can't be converted is left to
+ * planRow, which reports it) and those the matched records point at now (by id), so every lookup
+ * compares by the id Dataverse has and both sides of a change of parent can be named.
+ */
+export async function readRemoteParents(
+  chunk: readonly SourceRow[],
+  matched: readonly { data: string }[],
+  mapping: ResolvedMapping,
+  settings: ConvertOptions,
+  lookups: ReadonlyMap<string, unknown>,
+  signal: AbortSignal | undefined
+): Promise<void> {
+  const remote = mapping.columns.flatMap((col) => {
+    const records = col.lookup && lookups.get(col.lookup.table.logicalName)
+    return col.lookup && records instanceof RemoteKeyLookup
+      ? [{ col, lookup: col.lookup, records }]
+      : []
+  })
+  if (!remote.length) return
+  const current = matched.map((r) => JSON.parse(r.data) as Record<string, unknown>)
+  for (const { col, lookup, records } of remote) {
+    const tuples: unknown[][] = []
+    for (const row of chunk) {
+      if (row.error) continue
+      try {
+        const tuple = lookupKeyOf(lookup, row, settings)
+        if (tuple) tuples.push(tuple)
+      } catch {
+        // planRow converts it again and says which value is wrong.
+      }
+    }
+    await records.resolve(lookup.keyColumns, tuples, signal)
+    const property = jsonPropertyOf(col.column)
+    const ids = current.map((r) => r[property]).filter((id): id is string => typeof id === 'string')
+    await records.resolveIds(ids, signal)
+  }
 }

@@ -3,19 +3,42 @@ import type { MissingRows } from '../../src-shared/model/push'
 import type { MirrorRow, MirrorRows } from '../store/repositories/mirror-rows'
 import type { NewPlanItem } from '../store/repositories/plans'
 
+/** Source rows whose key could not be read, the first few named in messages. */
+export class UnreadableKeys {
+  count = 0
+  readonly rows: number[] = []
+
+  add(row: number): void {
+    this.count += 1
+    if (this.rows.length < 5) this.rows.push(row)
+  }
+}
+
+/**
+ * While some source rows have no readable key, nobody can tell whether a record the other rows
+ * did not match is really gone from the source: deleting or deactivating it would act on a guess
+ * (issue 19, item 2). Each such record becomes an error item saying why and what to do.
+ */
+function missingRefusal(missing: 'delete' | 'deactivate', unreadable: UnreadableKeys): string {
+  const rows = unreadable.rows.join(', ') + (unreadable.count > unreadable.rows.length ? ', …' : '')
+  const verb = missing === 'delete' ? 'deleted' : 'deactivated'
+  return `Not ${verb}: ${unreadable.count === 1 ? '1 source row has' : `${unreadable.count} source rows have`} no readable key (row ${rows}), so this record may still be in the source. Fix the key in those rows, or set missing records to "ignore" for this push.`
+}
+
 /**
  * Mirror records that no source row matched: deactivated (statecode/statuscode) or deleted, as
  * the admin chose. Reads the temporary table of matched ids the row planner filled, a page at a
- * time so the caller can write items between pages. With a `refusal`, each such record is an
- * error item carrying it instead (the source could not say which records are really missing).
+ * time so the caller can write items between pages. While source rows had no readable key, each
+ * such record is an error item saying so instead (the source can't say which are missing).
  */
 export function* planMissing(
   rows: MirrorRows,
   missing: Exclude<MissingRows, 'ignore'>,
   table: TableDetails,
   nextSeq: () => number,
-  refusal?: string
+  unreadable: UnreadableKeys
 ): Generator<NewPlanItem> {
+  const refusal = unreadable.count ? missingRefusal(missing, unreadable) : undefined
   const planned = missingItem(missing, table)
   const toItem = refusal
     ? (row: MirrorRow, seq: () => number): NewPlanItem | undefined => {

@@ -7,17 +7,11 @@ import { recordIfPossible, storageError } from '../store/errors'
 import type { Store } from '../store/open'
 import type { NewPlanItem } from '../store/repositories/plans'
 import { autoMap, resolveMapping } from './mapping'
-import { DEFAULT_CLEAR_WARNING_PERCENT } from './push-settings'
-import { planMissing } from './plan-missing'
+import { planMissing, UnreadableKeys } from './plan-missing'
 import { prefetchByKey } from './plan-prefetch'
-import { RemoteKeyLookup } from './lookup-remote'
-import {
-  lookupKeyOf,
-  planRow,
-  type LookupRecords,
-  type PlanMirrors,
-  type RowMirrors
-} from './plan-row'
+import { readRemoteParents, RemoteKeyLookup } from './lookup-remote'
+import { planRow, type LookupRecords, type PlanMirrors, type RowMirrors } from './plan-row'
+import { ClearWarnings } from './plan-warnings'
 import { PullEngine, type PullResult } from './pull'
 import { adoptPulls } from './run-parts'
 import { runAccountOf } from './run-account'
@@ -49,45 +43,6 @@ export interface PlanResult {
   /** What the admin should look at before applying (a column cleared in many rows). */
   warnings: string[]
   durationMs: number
-}
-
-/** Source rows whose key could not be read (the first few named in messages). */
-interface UnreadableKeys {
-  count: number
-  rows: number[]
-}
-const UNREADABLE_ROWS_NAMED = 5
-
-/**
- * While some source rows have no readable key, nobody can tell whether a record the other rows
- * did not match is really gone from the source: deleting or deactivating it would act on a guess
- * (issue 19, item 2). Each such record becomes an error item saying why and what to do.
- */
-function missingRefusal(missing: 'delete' | 'deactivate', unreadable: UnreadableKeys): string {
-  const rows = unreadable.rows.join(', ') + (unreadable.count > unreadable.rows.length ? ', …' : '')
-  const verb = missing === 'delete' ? 'deleted' : 'deactivated'
-  return `Not ${verb}: ${unreadable.count === 1 ? '1 source row has' : `${unreadable.count} source rows have`} no readable key (row ${rows}), so this record may still be in the source. Fix the key in those rows, or set missing records to "ignore" for this push.`
-}
-
-/**
- * A column the plan would clear (a value → null) in more than `percent` of its rows: said
- * before anything is written, since it is usually a blank column in an export rather than a wish
- * to wipe data (issue 12, item 1).
- */
-function clearWarnings(
-  clears: ReadonlyMap<string, number>,
-  rows: number,
-  percent = DEFAULT_CLEAR_WARNING_PERCENT
-): string[] {
-  const warnings: string[] = []
-  for (const [column, count] of clears) {
-    const share = (count / Math.max(rows, 1)) * 100
-    if (share > percent)
-      warnings.push(
-        `This push would clear ${column} in ${count.toLocaleString('en')} of ${rows.toLocaleString('en')} rows (${Math.round(share)}%). If the source column is blank by mistake, fix the file; to keep such values, let empty cells of ${column} leave the column as it is ("ignore").`
-      )
-  }
-  return warnings
 }
 
 /** Rows per transaction while writing plan items. */
@@ -187,13 +142,12 @@ export class PlanEngine {
           items.forEach((i) => store.plans.addItem(planId, i))
         )
         let batch: NewPlanItem[] = []
-        const refusal = unreadable.count ? missingRefusal(settings.missing, unreadable) : undefined
         const missing = planMissing(
           mirrors.target,
           settings.missing,
           table,
           () => seq.next++,
-          refusal
+          unreadable
         )
         for (const item of missing) {
           batch.push(item)
@@ -207,7 +161,7 @@ export class PlanEngine {
       const counts = this.count(planId)
       store.plans.setCounts(planId, counts)
       store.runs.progress(runId, counts, client.metrics.since(figuresBefore))
-      const warnings = clearWarnings(clears, rows, settings.clearWarningPercent)
+      const warnings = clears.warnings(rows, settings.clearWarningPercent)
       store.runs.finish(runId, 'completed', null, {
         settings,
         source: description,
@@ -248,16 +202,15 @@ export class PlanEngine {
     settings: PushSettings,
     mirrors: PlanMirrors,
     report: (rows: number) => void
-  ): Promise<{ unreadable: UnreadableKeys; clears: Map<string, number>; rows: number }> {
+  ): Promise<{ unreadable: UnreadableKeys; clears: ClearWarnings; rows: number }> {
     const { store } = this.deps
     store.db.exec(
       'DROP TABLE IF EXISTS temp.plan_seen; CREATE TEMP TABLE plan_seen (id TEXT PRIMARY KEY)'
     )
     const markSeen = store.db.prepare('INSERT OR IGNORE INTO temp.plan_seen (id) VALUES (?)')
     const firstRowOfKey = new Map<string, { seq: number; row: number; flagged: boolean }>()
-    const unreadable: UnreadableKeys = { count: 0, rows: [] }
-    /** Per column, the updates that would set it from a value to null. */
-    const clears = new Map<string, number>()
+    const unreadable = new UnreadableKeys()
+    const clears = new ClearWarnings()
     let batch: NewPlanItem[] = []
     const flush = store.db.transaction((items: NewPlanItem[]) => {
       for (const item of items) store.plans.addItem(planId, item)
@@ -265,9 +218,15 @@ export class PlanEngine {
     let rows = 0
     let chunk: SourceRow[] = []
     const planChunk = async (): Promise<void> => {
-      await resolveRemoteLookups(chunk, mapping, settings, mirrors, request.signal)
       const target = prefetchByKey(mirrors.target, chunk, mapping, settings)
-      await nameCurrentParents(target.found, mapping, mirrors, request.signal)
+      await readRemoteParents(
+        chunk,
+        target.found,
+        mapping,
+        settings,
+        mirrors.lookups,
+        request.signal
+      )
       const rowMirrors = { target, lookups: mirrors.lookups }
       for (const source of chunk) planOne(source, rowMirrors)
       chunk = []
@@ -276,15 +235,9 @@ export class PlanEngine {
       const planned = planRow(source, seq.next++, mapping, settings, rowMirrors)
       // Matched ids are only needed to find the records missing from the source.
       if (planned.matchedId && settings.missing !== 'ignore') markSeen.run(planned.matchedId)
-      if (planned.keyUnreadable) {
-        unreadable.count += 1
-        if (unreadable.rows.length < UNREADABLE_ROWS_NAMED) unreadable.rows.push(source.row)
-      }
+      if (planned.keyUnreadable) unreadable.add(source.row)
       const { item } = planned
-      if (item.action === 'update')
-        for (const [column, change] of Object.entries(item.changes))
-          if (change.to === null && change.from !== null)
-            clears.set(column, (clears.get(column) ?? 0) + 1)
+      clears.add(item)
       if (planned.duplicateKey !== null) {
         const first = firstRowOfKey.get(planned.duplicateKey)
         if (!first) {
@@ -373,59 +326,5 @@ export class PlanEngine {
     const counts = zeroPlanCounts()
     for (const r of this.deps.store.plans.actionCounts(planId)) counts[r.action] = r.total
     return counts
-  }
-}
-
-/**
- * Reads from Dataverse the parents a chunk of rows points at in tables nobody mirrored, so each
- * row compares its lookups by the id Dataverse has. A value that can't be converted is left to
- * planRow, which reports it.
- */
-async function resolveRemoteLookups(
-  chunk: readonly SourceRow[],
-  mapping: ReturnType<typeof resolveMapping>,
-  settings: PushSettings,
-  mirrors: PlanMirrors,
-  signal: AbortSignal | undefined
-): Promise<void> {
-  for (const col of mapping.columns) {
-    const lookup = col.lookup
-    const records = lookup && mirrors.lookups.get(lookup.table.logicalName)
-    if (!lookup || !(records instanceof RemoteKeyLookup)) continue
-    const tuples: unknown[][] = []
-    for (const row of chunk) {
-      if (row.error) continue
-      try {
-        const tuple = lookupKeyOf(lookup, row, settings)
-        if (tuple) tuples.push(tuple)
-      } catch {
-        // planRow converts it again and says which value is wrong.
-      }
-    }
-    await records.resolve(lookup.keyColumns, tuples, signal)
-  }
-}
-
-/**
- * Reads, for lookups to tables nobody mirrored, the parents the chunk's matched records point at
- * now, so a change of parent shows the old one by name and key as well as the new one.
- */
-async function nameCurrentParents(
-  records: readonly { data: string }[],
-  mapping: ReturnType<typeof resolveMapping>,
-  mirrors: PlanMirrors,
-  signal: AbortSignal | undefined
-): Promise<void> {
-  for (const col of mapping.columns) {
-    const lookup = col.lookup
-    const remote = lookup && mirrors.lookups.get(lookup.table.logicalName)
-    if (!lookup || !(remote instanceof RemoteKeyLookup) || !records.length) continue
-    const property = jsonPropertyOf(col.column)
-    const ids: string[] = []
-    for (const record of records) {
-      const id = (JSON.parse(record.data) as Record<string, unknown>)[property]
-      if (typeof id === 'string') ids.push(id)
-    }
-    await remote.resolveIds(ids, signal)
   }
 }

@@ -54,10 +54,13 @@ export function selectColumns(table: TableDetails, requested?: readonly string[]
 
 /** Alternate keys as JSON property lists, for the mirror's key indexes. */
 export function keyColumnsOf(table: TableDetails): string[][] {
+  return table.keys.map((k) => jsonNamesOf(table, k.columns))
+}
+
+/** Logical column names as the JSON properties rows carry them (lookups as _x_value). */
+function jsonNamesOf(table: TableDetails, columns: readonly string[]): string[] {
   const byName = new Map(table.columns.map((c) => [c.logicalName, c]))
-  return table.keys.map((k) =>
-    k.columns.map((name) => (byName.get(name) ? jsonPropertyOf(byName.get(name)!) : name))
-  )
+  return columns.map((name) => (byName.get(name) ? jsonPropertyOf(byName.get(name)!) : name))
 }
 
 /**
@@ -67,9 +70,7 @@ export function keyColumnsOf(table: TableDetails): string[][] {
  */
 export function recordKeyColumnsOf(table: TableDetails): string[] | null {
   const active = table.keys.find((k) => k.status === 'Active')
-  if (!active) return null
-  const byName = new Map(table.columns.map((c) => [c.logicalName, c]))
-  return active.columns.map((name) => (byName.get(name) ? jsonPropertyOf(byName.get(name)!) : name))
+  return active ? jsonNamesOf(table, active.columns) : null
 }
 
 export function sameColumns(a: readonly string[], b: readonly string[]): boolean {
